@@ -4,4 +4,5 @@
 //! benchmarks can reach it. All `unsafe` code lives in the
 //! `orderhunt-scenarios` crate; this crate forbids it (see Cargo.toml).
 
+pub mod error;
 pub mod report;
