@@ -1,2 +1,18 @@
 //! Specimens of right and wrong synchronization, and the harness's own
-//! synchronization primitives. No OS calls: runs under Miri and `--cfg loom`.
+//! synchronization primitives.
+//!
+//! This crate holds all of orderhunt's `unsafe` code and makes no OS calls,
+//! so it runs under Miri, and it compiles under `--cfg loom` for model
+//! checking: every atomic, thread and payload cell comes from [`sync`].
+
+pub mod arc;
+pub mod array;
+pub mod counter;
+pub mod harness;
+pub mod registry;
+pub mod scenario;
+pub mod sync;
+
+pub use harness::{Config, HarnessKind, MemoryMode, Progress, Runner, SyncMode};
+pub use registry::{all, find, DynScenario};
+pub use scenario::{Expectation, Info, Observed, OutcomeClass, Params, Scenario, Tally};

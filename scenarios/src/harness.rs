@@ -1,0 +1,620 @@
+//! The harness: runs a scenario's instances on actor threads.
+//!
+//! Two harnesses:
+//!
+//! * **actors** (default): persistent actor threads, started and pinned by
+//!   the binary, run batches of fresh instances. Between batches they meet
+//!   at a [`SpinBarrier`]; the leader (actor 0) judges the finished batch
+//!   and prepares the next one while the others wait. Within a batch the
+//!   actors optionally meet at an [`InstanceGate`] before every instance so
+//!   that they start each instance close together in time, which is what
+//!   makes races and weak outcomes show (litmus7's and jcstress's approach).
+//! * **spawn**: the seed article's harness, per iteration: spawn the first
+//!   actor's thread (the consumer), which spawns the others (the producer),
+//!   then join. Slow, and kept for reproduction and as the baseline.
+//!
+//! The barrier and the gate are custom synchronization, so they carry
+//! ordering comments, loom tests and Miri runs like any specimen.
+
+use crate::scenario::{Info, Params, Scenario, Tally};
+use crate::sync::{thread, Arc, AtomicBool, AtomicU64, AtomicUsize, Backoff, Ordering, UnsafeCell};
+
+/// Where each iteration's instance lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryMode {
+    /// A fresh allocation for every batch, never freed: every instance has
+    /// an address never used before, as the article does. Memory grows with
+    /// the iteration count; the binary refuses runs over its cap.
+    Leak,
+    /// A ring of batch buffers allocated up front and cycled: addresses
+    /// repeat only after the whole ring (tens of MB, colder than any cache),
+    /// and memory stays bounded for any duration.
+    Arena,
+    /// One batch buffer reused for every batch: hot caches, bounded memory.
+    Reuse,
+}
+
+impl MemoryMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemoryMode::Leak => "leak",
+            MemoryMode::Arena => "arena",
+            MemoryMode::Reuse => "reuse",
+        }
+    }
+}
+
+/// Batch buffers in arena mode.
+pub const ARENA_RING: usize = 16;
+
+/// How closely actors are synchronized within a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncMode {
+    /// The actors meet before every instance (default; best hunting power).
+    Instance,
+    /// The actors meet only between batches and run their instances freely.
+    Batch,
+}
+
+impl SyncMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncMode::Instance => "instance",
+            SyncMode::Batch => "batch",
+        }
+    }
+}
+
+/// Which harness runs the instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HarnessKind {
+    Actors,
+    Spawn,
+}
+
+impl HarnessKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HarnessKind::Actors => "actors",
+            HarnessKind::Spawn => "spawn",
+        }
+    }
+}
+
+/// Settings of one run of one scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    pub iterations: u64,
+    pub harness: HarnessKind,
+    pub batch: usize,
+    pub memory: MemoryMode,
+    pub sync: SyncMode,
+    pub stop_on_first: bool,
+    pub params: Params,
+}
+
+/// A reusable barrier for a fixed number of threads that spin (then yield)
+/// while they wait.
+pub struct SpinBarrier {
+    parties: usize,
+    arrived: AtomicUsize,
+    generation: AtomicUsize,
+}
+
+impl SpinBarrier {
+    pub fn new(parties: usize) -> Self {
+        assert!(parties > 0, "a barrier needs at least one party");
+        SpinBarrier {
+            parties,
+            arrived: AtomicUsize::new(0),
+            generation: AtomicUsize::new(0),
+        }
+    }
+
+    /// Waits until all parties have called `wait`. Everything a party did
+    /// before its `wait` happens-before everything any party does after it.
+    pub fn wait(&self) {
+        // Acquire: pairs with the Release increment below from the previous
+        // round, so this value is at least that round's (coherence then
+        // keeps later loads from going backwards). It must be read before
+        // arriving: after arriving the generation may already move on.
+        let gen = self.generation.load(Ordering::Acquire);
+        // AcqRel: Release publishes this party's prior writes to the last
+        // arriver; Acquire makes the last arriver (whose RMW reads the
+        // release sequence of all earlier arrivals) see everyone's writes.
+        if self.arrived.fetch_add(1, Ordering::AcqRel) + 1 == self.parties {
+            // Relaxed: nobody touches `arrived` again until they see the
+            // new generation below, which is released after this store.
+            self.arrived.store(0, Ordering::Relaxed);
+            // Release: hands everything the last arriver saw (all parties'
+            // writes) on to the waiters, who Acquire it.
+            self.generation.fetch_add(1, Ordering::Release);
+        } else {
+            let mut backoff = Backoff::new();
+            // Acquire: pairs with the last arriver's Release increment, so
+            // all parties' writes before `wait` are visible after it.
+            while self.generation.load(Ordering::Acquire) == gen {
+                backoff.snooze();
+            }
+        }
+    }
+}
+
+/// The per-instance start line: every actor arrives, then waits until all
+/// have arrived, then runs the instance. Purely a timing device: instance
+/// memory is already published by the batch barrier, so no ordering is
+/// needed here, and none is wanted (a fence per instance could hide the
+/// very reorderings we hunt).
+pub struct InstanceGate {
+    parties: u64,
+    arrivals: AtomicU64,
+}
+
+impl InstanceGate {
+    pub fn new(parties: usize) -> Self {
+        InstanceGate {
+            parties: parties as u64,
+            arrivals: AtomicU64::new(0),
+        }
+    }
+
+    /// `round` is how many times this actor passed the gate before (the
+    /// same sequence for every actor). Returns when all actors arrived.
+    #[inline]
+    pub fn pass(&self, round: u64) {
+        let target = (round + 1) * self.parties;
+        // Relaxed: a timing rendezvous only; no data is published through
+        // the gate (see the type's doc). The RMW still counts every arrival
+        // exactly once.
+        self.arrivals.fetch_add(1, Ordering::Relaxed);
+        let mut backoff = Backoff::new();
+        // Relaxed: we only wait for the count to reach the target;
+        // coherence guarantees the increments become visible eventually.
+        while self.arrivals.load(Ordering::Relaxed) < target {
+            backoff.snooze();
+        }
+    }
+}
+
+/// Progress shared with the thread that shows a progress bar, and the stop
+/// request. Display-only counters: exact counts come back in the [`Tally`].
+#[derive(Default)]
+pub struct Progress {
+    completed: AtomicU64,
+    anomalies: AtomicU64,
+    stop: AtomicBool,
+}
+
+impl Progress {
+    pub fn completed(&self) -> u64 {
+        // Relaxed: a display value; nothing is read through it.
+        self.completed.load(Ordering::Relaxed)
+    }
+    pub fn anomalies(&self) -> u64 {
+        // Relaxed: a display value; nothing is read through it.
+        self.anomalies.load(Ordering::Relaxed)
+    }
+    pub fn request_stop(&self) {
+        // Relaxed: a request that the leader polls between batches; it
+        // publishes no data, and the leader acting one batch later is fine.
+        self.stop.store(true, Ordering::Relaxed);
+    }
+    pub fn stop_requested(&self) -> bool {
+        // Relaxed: see `request_stop`.
+        self.stop.load(Ordering::Relaxed)
+    }
+    fn publish(&self, tally: &Tally) {
+        // Relaxed: display values only (see `completed`).
+        self.completed.store(tally.completed, Ordering::Relaxed);
+        // Relaxed: display values only.
+        self.anomalies.store(tally.anomalies, Ordering::Relaxed);
+    }
+}
+
+/// The instances of the current batch and the memory they live in.
+struct Batches<I> {
+    mode: MemoryMode,
+    current: Vec<I>,
+    ring: Vec<Vec<I>>,
+    ring_pos: usize,
+}
+
+impl<I> Batches<I> {
+    fn new(mode: MemoryMode) -> Self {
+        Batches {
+            mode,
+            current: Vec::new(),
+            ring: Vec::new(),
+            ring_pos: 0,
+        }
+    }
+
+    /// Replaces the current batch with `n` fresh instances.
+    fn refill(&mut self, n: usize, mut fresh: impl FnMut() -> I) {
+        match self.mode {
+            MemoryMode::Leak => {
+                let old = std::mem::replace(&mut self.current, Vec::with_capacity(n));
+                // The old batch's memory is never reused: every instance
+                // gets an address never seen before, like the article.
+                std::mem::forget(old);
+            }
+            MemoryMode::Arena => {
+                let ring_len = ARENA_RING;
+                let mut buf = if self.ring.len() < ring_len {
+                    Vec::with_capacity(n)
+                } else {
+                    std::mem::take(&mut self.ring[self.ring_pos])
+                };
+                let old = std::mem::replace(&mut self.current, Vec::new());
+                if self.ring.len() < ring_len {
+                    if old.capacity() > 0 {
+                        self.ring.push(old);
+                    }
+                } else {
+                    self.ring[self.ring_pos] = old;
+                    self.ring_pos = (self.ring_pos + 1) % ring_len;
+                }
+                buf.clear();
+                self.current = buf;
+            }
+            MemoryMode::Reuse => self.current.clear(),
+        }
+        self.current.reserve(n);
+        for _ in 0..n {
+            self.current.push(fresh());
+        }
+    }
+}
+
+/// The actors harness for one scenario run.
+pub struct ActorsRunner<S: Scenario> {
+    scenario: &'static S,
+    cfg: Config,
+    actors: usize,
+    /// Written by the leader only while every other actor waits at the
+    /// barrier; read by all actors between the two barriers of a round.
+    batches: UnsafeCell<Batches<S::Instance>>,
+    barrier: SpinBarrier,
+    gate: InstanceGate,
+    progress: Progress,
+}
+
+// SAFETY: the only non-Sync field is `batches`,
+// an UnsafeCell. Its contents are mutated by the leader only between the
+// barrier that ends one round and the barrier that starts the next, while
+// all other actors are blocked in `SpinBarrier::wait`, and shared reads by
+// all actors happen only between those barriers; the barrier's
+// Release/Acquire pairs order the phases. `S::Instance: Send + Sync`, so
+// sharing `&S::Instance` across the actors is sound.
+unsafe impl<S: Scenario> Sync for ActorsRunner<S> {}
+// SAFETY: see above; the instances are Send.
+unsafe impl<S: Scenario> Send for ActorsRunner<S> {}
+
+impl<S: Scenario> ActorsRunner<S> {
+    pub fn new(scenario: &'static S, cfg: Config) -> Self {
+        let actors = scenario.info().actors;
+        ActorsRunner {
+            scenario,
+            cfg,
+            actors,
+            batches: UnsafeCell::new(Batches::new(cfg.memory)),
+            barrier: SpinBarrier::new(actors),
+            gate: InstanceGate::new(actors),
+            progress: Progress::default(),
+        }
+    }
+
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Runs actor `actor`'s side of the whole run. Call it on exactly
+    /// `info().actors` threads at once, with actor numbers 0..actors.
+    /// Actor 0 is the leader and returns the tally; the others return None.
+    pub fn run_actor(&self, actor: usize) -> Option<Tally> {
+        assert!(actor < self.actors, "actor {actor} out of range");
+        let leader = actor == 0;
+        let params = self.cfg.params;
+        let mut tally = Tally::new();
+        let mut round: u64 = 0;
+        let mut done = false;
+        loop {
+            if leader {
+                let remaining = self.cfg.iterations - tally.completed;
+                let n = if done || self.progress.stop_requested() {
+                    0
+                } else {
+                    remaining.min(self.cfg.batch.max(1) as u64) as usize
+                };
+                self.batches.with_mut(|b| {
+                    // SAFETY: every other actor is inside `barrier.wait()`
+                    // (at the start, or after the round's closing barrier)
+                    // and touches `batches` again only after the barrier
+                    // below, which the leader has not reached: this is the
+                    // only access.
+                    let b = unsafe { &mut *b };
+                    b.refill(n, || self.scenario.new_instance(&params));
+                });
+            }
+            // Opening barrier: the fresh batch is published to all actors.
+            self.barrier.wait();
+            let finished = self.batches.with(|b| {
+                // SAFETY: between the opening and closing barriers no actor
+                // mutates `batches`; shared reads are fine.
+                let b = unsafe { &*b };
+                if b.current.is_empty() {
+                    return true;
+                }
+                for instance in &b.current {
+                    if self.cfg.sync == SyncMode::Instance {
+                        self.gate.pass(round);
+                        round += 1;
+                    }
+                    self.scenario.act(actor, instance, &params);
+                }
+                false
+            });
+            if finished {
+                return leader.then_some(tally);
+            }
+            // Closing barrier: every actor's work on the batch happens-before
+            // the leader judges it.
+            self.barrier.wait();
+            if leader {
+                self.batches.with(|b| {
+                    // SAFETY: the other actors are past the closing barrier
+                    // and only wait at the next opening barrier; nobody
+                    // mutates `batches` now.
+                    let b = unsafe { &*b };
+                    for instance in &b.current {
+                        let observed = self.scenario.observe(instance, &params);
+                        let class = self.scenario.classify(observed, &params);
+                        tally.record(observed, class);
+                    }
+                });
+                self.progress.publish(&tally);
+                if self.cfg.stop_on_first && tally.anomalies > 0 {
+                    done = true;
+                }
+                if tally.completed >= self.cfg.iterations {
+                    done = true;
+                }
+            }
+        }
+    }
+}
+
+/// The seed article's harness: threads spawned per iteration.
+pub struct SpawnRunner<S: Scenario> {
+    scenario: &'static S,
+    cfg: Config,
+    progress: Progress,
+}
+
+impl<S: Scenario> SpawnRunner<S> {
+    pub fn new(scenario: &'static S, cfg: Config) -> Self {
+        SpawnRunner {
+            scenario,
+            cfg,
+            progress: Progress::default(),
+        }
+    }
+
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Runs the whole run on the calling thread, spawning actors per
+    /// iteration.
+    pub fn run(&self) -> Tally {
+        let info: &Info = self.scenario.info();
+        let params = self.cfg.params;
+        let scenario = self.scenario;
+        let mut tally = Tally::new();
+        while tally.completed < self.cfg.iterations && !self.progress.stop_requested() {
+            let instance = Arc::new(scenario.new_instance(&params));
+            let first = info.spawn_first;
+            let actors = info.actors;
+            let shared = instance.clone();
+            let first_thread = thread::spawn(move || {
+                // The first actor (the article's consumer) starts the others
+                // itself, so it is already running when they begin.
+                let others: Vec<_> = (0..actors)
+                    .filter(|&a| a != first)
+                    .map(|a| {
+                        let inst = shared.clone();
+                        thread::spawn(move || scenario.act(a, &inst, &params))
+                    })
+                    .collect();
+                scenario.act(first, &shared, &params);
+                for h in others {
+                    h.join().expect("an actor thread panicked");
+                }
+            });
+            first_thread.join().expect("an actor thread panicked");
+            // Joining every actor makes their work happen-before this.
+            let observed = scenario.observe(&instance, &params);
+            tally.record(observed, scenario.classify(observed, &params));
+            if self.cfg.memory == MemoryMode::Leak {
+                // Never freed, so the next iteration gets a new address,
+                // as in the article.
+                std::mem::forget(instance);
+            }
+            self.progress.publish(&tally);
+            if self.cfg.stop_on_first && tally.anomalies > 0 {
+                break;
+            }
+        }
+        tally
+    }
+}
+
+/// A runner of either harness, type-erased for the binary.
+pub trait Runner: Send + Sync {
+    /// How many threads the caller must start, each calling
+    /// [`Runner::run_thread`] with its index (the actors harness: one per
+    /// actor; the spawn harness: one, which spawns its own).
+    fn threads(&self) -> usize;
+    /// The body of thread `index`. Exactly one thread returns the tally.
+    fn run_thread(&self, index: usize) -> Option<Tally>;
+    fn progress(&self) -> &Progress;
+}
+
+impl<S: Scenario> Runner for ActorsRunner<S> {
+    fn threads(&self) -> usize {
+        self.actors
+    }
+    fn run_thread(&self, index: usize) -> Option<Tally> {
+        self.run_actor(index)
+    }
+    fn progress(&self) -> &Progress {
+        &self.progress
+    }
+}
+
+impl<S: Scenario> Runner for SpawnRunner<S> {
+    fn threads(&self) -> usize {
+        1
+    }
+    fn run_thread(&self, index: usize) -> Option<Tally> {
+        assert_eq!(index, 0, "the spawn harness runs on one thread");
+        Some(self.run())
+    }
+    fn progress(&self) -> &Progress {
+        &self.progress
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::registry::{self, DynScenario};
+
+    fn cfg(iterations: u64, harness: HarnessKind, memory: MemoryMode, sync: SyncMode) -> Config {
+        Config {
+            iterations,
+            harness,
+            batch: 7,
+            memory,
+            sync,
+            stop_on_first: false,
+            params: Params { increments: 10 },
+        }
+    }
+
+    fn run(sc: &'static dyn DynScenario, cfg: Config) -> Tally {
+        let runner = sc.runner(cfg);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..runner.threads())
+                .map(|i| {
+                    let r = &runner;
+                    s.spawn(move || r.run_thread(i))
+                })
+                .collect();
+            let tallies: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+            assert_eq!(tallies.iter().filter(|t| t.is_some()).count(), 1);
+            tallies.into_iter().flatten().next().unwrap()
+        })
+    }
+
+    const N: u64 = if cfg!(miri) { 5 } else { 200 };
+
+    #[test]
+    fn must_pass_scenarios_complete_every_iteration_cleanly_in_every_mode() {
+        for sc in registry::all() {
+            if sc.info().expectation != crate::Expectation::MustPass {
+                continue;
+            }
+            for memory in [MemoryMode::Leak, MemoryMode::Arena, MemoryMode::Reuse] {
+                for sync in [SyncMode::Instance, SyncMode::Batch] {
+                    let t = run(*sc, cfg(N, HarnessKind::Actors, memory, sync));
+                    assert_eq!(t.completed, N, "{} {memory:?} {sync:?}", sc.info().name);
+                    assert_eq!(t.anomalies, 0, "{} {memory:?} {sync:?}", sc.info().name);
+                    let expected = match sc.expected(&Params { increments: 10 }) {
+                        crate::Observed::Int(v) => v,
+                        other => panic!("unexpected {other}"),
+                    };
+                    assert_eq!(t.outcomes.get(&expected), Some(&N));
+                }
+            }
+        }
+    }
+
+    #[cfg(not(miri))] // the wrong specimens are UB; Miri rightly stops on them
+    #[test]
+    fn every_scenario_runs_under_the_spawn_harness() {
+        for sc in registry::all() {
+            let t = run(
+                *sc,
+                cfg(3, HarnessKind::Spawn, MemoryMode::Reuse, SyncMode::Instance),
+            );
+            assert_eq!(t.completed, 3, "{}", sc.info().name);
+        }
+    }
+
+    #[test]
+    fn stop_request_ends_the_run_early_with_exact_counts() {
+        let sc = registry::find("counter-atomic").unwrap();
+        let runner = sc.runner(cfg(
+            u64::MAX,
+            HarnessKind::Actors,
+            MemoryMode::Reuse,
+            SyncMode::Instance,
+        ));
+        let tally = std::thread::scope(|s| {
+            let r = &runner;
+            let h: Vec<_> = (0..r.threads())
+                .map(|i| s.spawn(move || r.run_thread(i)))
+                .collect();
+            while r.progress().completed() < 20 {
+                std::thread::yield_now();
+            }
+            r.progress().request_stop();
+            h.into_iter()
+                .filter_map(|h| h.join().unwrap())
+                .next()
+                .unwrap()
+        });
+        assert!(tally.completed >= 20);
+        assert_eq!(tally.completed % 7, 0, "stops at a batch boundary");
+        assert_eq!(
+            tally.outcomes.values().sum::<u64>() + tally.other,
+            tally.completed
+        );
+    }
+
+    #[test]
+    fn barrier_orders_phases_for_many_rounds() {
+        let barrier = SpinBarrier::new(3);
+        let cell = UnsafeCell::new(0u64);
+        struct Shared<'a>(&'a UnsafeCell<u64>);
+        // SAFETY: the test only touches the cell from one thread per phase,
+        // the phases being separated by the barrier under test.
+        unsafe impl Sync for Shared<'_> {}
+        let shared = Shared(&cell);
+        let rounds = if cfg!(miri) { 3 } else { 1000 };
+        std::thread::scope(|s| {
+            for t in 0..3u64 {
+                let (barrier, shared) = (&barrier, &shared);
+                s.spawn(move || {
+                    for r in 0..rounds {
+                        if r % 3 == t {
+                            shared.0.with_mut(|p| {
+                                // SAFETY: only thread `r % 3` writes in round
+                                // r; the others read only after the barrier.
+                                unsafe { *p += 1 }
+                            });
+                        }
+                        barrier.wait();
+                        let v = shared.0.with(|p| {
+                            // SAFETY: no writer until the next barrier.
+                            unsafe { *p }
+                        });
+                        assert_eq!(v, r + 1);
+                        barrier.wait();
+                    }
+                });
+            }
+        });
+    }
+}

@@ -1,0 +1,270 @@
+//! What a scenario is, and how its outcomes are counted.
+//!
+//! A scenario says how to make one iteration's fresh state (an *instance*),
+//! what each actor thread does to it, and how to judge the outcome. The
+//! harness owns threads, batching, rendezvous and memory placement; the
+//! binary owns pinning, timing, progress and reports.
+
+use std::collections::BTreeMap;
+
+/// What the specimen is expected to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expectation {
+    /// A deliberately wrong specimen: anomalies may appear (and are UB or a
+    /// weak outcome the language allows). Seeing none proves nothing.
+    MayFail,
+    /// A correct specimen: any anomaly is a bug (in the specimen, the
+    /// compiler, the hardware, or orderhunt) and fails the run.
+    MustPass,
+}
+
+impl Expectation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Expectation::MayFail => "may-fail",
+            Expectation::MustPass => "must-pass",
+        }
+    }
+}
+
+/// The class of one observed outcome, in jcstress's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OutcomeClass {
+    /// What a correct program shows.
+    Acceptable,
+    /// An anomaly the specimen is known to allow (a wrong specimen's bug
+    /// showing, or a weak outcome the memory model allows).
+    Interesting,
+    /// An outcome the language's memory model forbids for this code: any
+    /// count of it fails the run.
+    Forbidden,
+}
+
+impl OutcomeClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeClass::Acceptable => "acceptable",
+            OutcomeClass::Interesting => "interesting",
+            OutcomeClass::Forbidden => "forbidden",
+        }
+    }
+    pub fn is_anomaly(self) -> bool {
+        self != OutcomeClass::Acceptable
+    }
+}
+
+/// An observed value as shown to people and written to reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Observed {
+    /// A sum or a count.
+    Int(u64),
+    /// A tuple of register values, e.g. `r0=0 r1=0`.
+    Text(String),
+}
+
+impl std::fmt::Display for Observed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Observed::Int(v) => write!(f, "{v}"),
+            Observed::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// Tunable parameters of a scenario run. Scenarios ignore what they do not
+/// use (see [`Info::uses_increments`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Params {
+    /// Counter specimens: how many `+= 1` each thread does per iteration.
+    pub increments: u64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            increments: DEFAULT_INCREMENTS,
+        }
+    }
+}
+
+/// Default increments per thread per iteration for the counter specimens.
+/// Large enough that two threads overlap every time; the article's single
+/// round of a million is `--iterations 1 --increments 1000000`.
+pub const DEFAULT_INCREMENTS: u64 = 1000;
+
+/// Static description of a scenario, shown by `orderhunt list`.
+#[derive(Debug)]
+pub struct Info {
+    /// CLI name, e.g. `array-passing`.
+    pub name: &'static str,
+    /// Family (one source file per family), e.g. `array`.
+    pub family: &'static str,
+    pub expectation: Expectation,
+    /// The seed article's example this reproduces, if any.
+    pub article: Option<&'static str>,
+    /// One line for `list`.
+    pub summary: &'static str,
+    /// Number of actor threads.
+    pub actors: usize,
+    /// Under the spawn harness, the actor whose thread is spawned first and
+    /// then spawns the others (the article spawns the consumer first).
+    pub spawn_first: usize,
+    /// Default `--iterations` for this scenario.
+    pub default_iterations: u64,
+    /// Instances per batch of the actors harness.
+    pub default_batch: usize,
+    /// Whether `--increments` means something to this scenario.
+    pub uses_increments: bool,
+    /// What hardware models say of the weak outcome: (model, verdict), e.g.
+    /// ("x86-TSO", "forbidden"), ("ARMv8", "allowed"). Empty when not a
+    /// litmus shape.
+    pub hardware: &'static [(&'static str, &'static str)],
+}
+
+/// One scenario: the typed interface a specimen implements.
+///
+/// `Instance` is one iteration's shared state. The harness makes a fresh one
+/// per iteration, lets every actor call [`Scenario::act`] on it, and after
+/// all actors are done (and synchronized with the judging thread) calls
+/// [`Scenario::observe`].
+pub trait Scenario: Send + Sync + 'static {
+    type Instance: Send + Sync + 'static;
+
+    fn info(&self) -> &'static Info;
+
+    /// A fresh instance, in its initial state.
+    fn new_instance(&self, params: &Params) -> Self::Instance;
+
+    /// Actor `actor`'s part of one iteration.
+    fn act(&self, actor: usize, instance: &Self::Instance, params: &Params);
+
+    /// The observed value, once every actor's `act` happened-before this
+    /// call.
+    fn observe(&self, instance: &Self::Instance, params: &Params) -> u64;
+
+    /// Judges an observed value.
+    fn classify(&self, observed: u64, params: &Params) -> OutcomeClass;
+
+    /// What a correct run shows.
+    fn expected(&self, params: &Params) -> Observed;
+
+    /// How to show an observed value.
+    fn render(&self, observed: u64) -> Observed {
+        Observed::Int(observed)
+    }
+}
+
+/// Distinct outcomes kept per scenario; the rest are counted in `other`.
+pub const MAX_OUTCOMES: usize = 64;
+
+/// The counts of one scenario run (or of several merged).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub completed: u64,
+    pub anomalies: u64,
+    pub forbidden: u64,
+    /// (1-based global iteration, observed value) of the first anomaly.
+    pub first_anomaly: Option<(u64, u64)>,
+    /// Bounded histogram: observed value -> count.
+    pub outcomes: BTreeMap<u64, u64>,
+    /// Iterations whose outcome did not fit in the histogram.
+    pub other: u64,
+}
+
+impl Tally {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Counts one iteration (the next, 1-based `completed + 1`).
+    #[inline]
+    pub fn record(&mut self, observed: u64, class: OutcomeClass) {
+        self.completed += 1;
+        if class.is_anomaly() {
+            self.anomalies += 1;
+            if class == OutcomeClass::Forbidden {
+                self.forbidden += 1;
+            }
+            if self.first_anomaly.is_none() {
+                self.first_anomaly = Some((self.completed, observed));
+            }
+        }
+        self.bump(observed, 1);
+    }
+
+    fn bump(&mut self, observed: u64, count: u64) {
+        if let Some(c) = self.outcomes.get_mut(&observed) {
+            *c += count;
+        } else if self.outcomes.len() < MAX_OUTCOMES {
+            self.outcomes.insert(observed, count);
+        } else {
+            self.other += count;
+        }
+    }
+
+    /// Adds a later tally: its iterations are numbered after ours, so a
+    /// first anomaly keeps a global iteration number.
+    pub fn merge(&mut self, later: &Tally) {
+        if self.first_anomaly.is_none() {
+            if let Some((it, obs)) = later.first_anomaly {
+                self.first_anomaly = Some((self.completed + it, obs));
+            }
+        }
+        self.completed += later.completed;
+        self.anomalies += later.anomalies;
+        self.forbidden += later.forbidden;
+        self.other += later.other;
+        for (&obs, &count) in &later.outcomes {
+            self.bump(obs, count);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_counts_and_finds_first_anomaly() {
+        let mut t = Tally::new();
+        t.record(1000, OutcomeClass::Acceptable);
+        t.record(936, OutcomeClass::Interesting);
+        t.record(999, OutcomeClass::Forbidden);
+        assert_eq!(t.completed, 3);
+        assert_eq!(t.anomalies, 2);
+        assert_eq!(t.forbidden, 1);
+        assert_eq!(t.first_anomaly, Some((2, 936)));
+        assert_eq!(t.outcomes.get(&1000), Some(&1));
+    }
+
+    #[test]
+    fn histogram_is_bounded() {
+        let mut t = Tally::new();
+        for v in 0..(MAX_OUTCOMES as u64 + 10) {
+            t.record(v, OutcomeClass::Acceptable);
+        }
+        t.record(0, OutcomeClass::Acceptable);
+        assert_eq!(t.outcomes.len(), MAX_OUTCOMES);
+        assert_eq!(t.other, 10);
+        assert_eq!(t.outcomes[&0], 2);
+    }
+
+    #[test]
+    fn merge_keeps_global_iteration_numbers() {
+        let mut a = Tally::new();
+        for _ in 0..10 {
+            a.record(1, OutcomeClass::Acceptable);
+        }
+        let mut b = Tally::new();
+        b.record(1, OutcomeClass::Acceptable);
+        b.record(7, OutcomeClass::Interesting);
+        a.merge(&b);
+        assert_eq!(a.completed, 12);
+        assert_eq!(a.first_anomaly, Some((12, 7)));
+        assert_eq!(a.outcomes[&1], 11);
+        let mut c = Tally::new();
+        c.record(9, OutcomeClass::Interesting);
+        a.merge(&c);
+        assert_eq!(a.first_anomaly, Some((12, 7)), "first stays first");
+    }
+}
