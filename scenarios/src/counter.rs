@@ -72,7 +72,8 @@ impl Scenario for CounterRace {
                 // no ordering (no happens-before at all): a data race, UB.
                 // The fix is `counter-atomic`'s `fetch_add`.
                 // `black_box` keeps the compiler from folding the loop into
-                // one `+= increments`, as in the article.
+                // one `+= increments`, written as in the article.
+                #[allow(clippy::unit_arg)]
                 black_box(unsafe { *p += 1 });
             });
         }

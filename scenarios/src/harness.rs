@@ -245,7 +245,7 @@ impl<I> Batches<I> {
                 } else {
                     std::mem::take(&mut self.ring[self.ring_pos])
                 };
-                let old = std::mem::replace(&mut self.current, Vec::new());
+                let old = std::mem::take(&mut self.current);
                 if self.ring.len() < ring_len {
                     if old.capacity() > 0 {
                         self.ring.push(old);
