@@ -5,5 +5,6 @@
 //! `orderhunt-scenarios` crate; this crate forbids it (see Cargo.toml).
 
 pub mod error;
+pub mod machine;
 pub mod report;
 pub mod signals;
