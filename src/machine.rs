@@ -382,8 +382,10 @@ pub fn decide_emulation(
     if let Some((host, evidence)) = mismatch {
         let consequence = if host.is_tso() && !binary.is_tso() {
             format!(
-                "running under emulation, which keeps the host's ({}) memory ordering: \
-                 weak-memory anomalies of {binary_arch} hardware will not show",
+                "running under emulation, which keeps the host's ({}) memory ordering; \
+                 reorderings that {binary_arch} hardware allows but {} forbids will not \
+                 show (compiler reorderings still can)",
+                host.memory_model(),
                 host.memory_model()
             )
         } else {
