@@ -4,6 +4,13 @@
 //! benchmarks can reach it. All `unsafe` code lives in the
 //! `orderhunt-scenarios` crate; this crate forbids it (see Cargo.toml).
 
+pub mod cli;
+pub mod engine;
 pub mod error;
+pub mod list;
+pub mod machine;
+pub mod output;
 pub mod report;
+pub mod run;
+pub mod signals;
 pub mod stats;

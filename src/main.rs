@@ -1,3 +1,3 @@
 fn main() {
-    println!("orderhunt skeleton");
+    std::process::exit(orderhunt::cli::main());
 }

@@ -1,0 +1,234 @@
+//! Command-line interface: the clap definitions and dispatch.
+
+use crate::error::{Error, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  orderhunt list                                   the specimens and what they teach
+  orderhunt run array-passing                      250,000 handoffs, pinned actors
+  orderhunt run all --iterations 1000              a CI smoke run of every specimen
+  orderhunt run counter-race --iterations 1 --increments 1000000 --harness spawn
+                                                   the article's example 01, exactly
+
+Exit codes: 0 every expectation held; 1 a must-pass specimen showed an anomaly
+(a forbidden outcome); 2 bad usage or input (nothing is written).";
+
+/// Hunts memory-ordering bugs: runs right and wrong synchronization
+/// specimens millions of times on real hardware, with pinned threads and
+/// fresh memory per iteration, and writes JSON reports to compare machines.
+#[derive(Parser, Debug)]
+#[command(name = "orderhunt", version, about, long_about = None, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the scenarios: name, expectation, the article's example, what it does.
+    List(ListArgs),
+    /// Run scenarios on this machine and write a JSON report.
+    Run(RunArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Print the list as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HarnessArg {
+    /// Persistent actor threads pinned to cores, batches of fresh instances
+    /// between spin rendezvous (fast; the default).
+    Actors,
+    /// The article's harness: spawn threads for every iteration (slow;
+    /// for reproduction and as a baseline).
+    Spawn,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryArg {
+    /// Fresh memory every iteration, never freed (the article's choice).
+    /// Refused when it would exceed --max-memory.
+    Leak,
+    /// Fresh addresses from a bounded ring of large buffers: flat memory
+    /// for runs of any length.
+    Arena,
+    /// The same buffer every batch: hot caches, least memory.
+    Reuse,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncArg {
+    /// Actors meet before every instance (best at provoking races).
+    Instance,
+    /// Actors meet only between batches.
+    Batch,
+}
+
+/// Options shared by `run` and `soak`.
+#[derive(Args, Debug, Clone)]
+pub struct EngineArgs {
+    /// Harness that runs the iterations.
+    #[arg(long, value_enum, default_value_t = HarnessArg::Actors)]
+    pub harness: HarnessArg,
+
+    /// How closely the actors are synchronized within a batch.
+    #[arg(long, value_enum, default_value_t = SyncArg::Instance)]
+    pub sync: SyncArg,
+
+    /// Instances per batch between rendezvous [default: per scenario].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub batch: Option<u64>,
+
+    /// Counter specimens: `+= 1` per thread per iteration.
+    #[arg(long, value_name = "N", default_value_t = orderhunt_scenarios::scenario::DEFAULT_INCREMENTS,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub increments: u64,
+
+    /// Do not pin actor threads to cores.
+    #[arg(long)]
+    pub no_pin: bool,
+
+    /// Stop a scenario at its first anomaly, as the article does.
+    #[arg(long)]
+    pub stop_on_first: bool,
+
+    /// Do not show a progress bar (it is also hidden when stderr is not a
+    /// terminal).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario names (see `orderhunt list`), or `all`.
+    #[arg(value_name = "SCENARIO", required = true)]
+    pub scenarios: Vec<String>,
+
+    /// Iterations per scenario [default: per scenario, 250000 for most].
+    #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub iterations: Option<u64>,
+
+    /// Where each iteration's state lives.
+    #[arg(long, value_enum, default_value_t = MemoryArg::Leak)]
+    pub memory: MemoryArg,
+
+    /// Refuse a leak-mode run that would leak more than this (e.g. 512M, 4G).
+    #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_size)]
+    pub max_memory: u64,
+
+    /// Report file [default: results/<scenario>-<arch>-<host>-<UTC time>.json].
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// Print the report to stdout (the summary then goes to stderr). With
+    /// --json and no --out, no file is written.
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+/// Parses sizes like `512M`, `2G`, `1GiB`, `1000000` (bytes).
+pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size; write e.g. 512M or 4G"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => return Err(format!("unknown size unit in `{text}`; use K, M, G or T")),
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+/// Parses the command line and runs it; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<i32> {
+    match cli.command {
+        Command::List(args) => crate::list::run(&args),
+        Command::Run(args) => crate::run::run(&args),
+    }
+}
+
+/// Resolves scenario names (or `all`) to scenarios, in the given order,
+/// without duplicates.
+pub fn resolve_scenarios(
+    names: &[String],
+) -> Result<Vec<&'static dyn orderhunt_scenarios::DynScenario>> {
+    let mut out: Vec<&'static dyn orderhunt_scenarios::DynScenario> = Vec::new();
+    for name in names {
+        let found: Vec<_> = if name == "all" {
+            orderhunt_scenarios::all().to_vec()
+        } else {
+            match orderhunt_scenarios::find(name) {
+                Some(s) => vec![s],
+                None => {
+                    return Err(Error::usage(format!(
+                        "unknown scenario `{name}`; run `orderhunt list` to see the names, or use `all`"
+                    )))
+                }
+            }
+        };
+        for s in found {
+            if !out.iter().any(|o| o.info().name == s.info().name) {
+                out.push(s);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("2G"), Ok(2 << 30));
+        assert_eq!(parse_size("1GiB"), Ok(1 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("3X").is_err());
+        assert!(parse_size("99999999999T").is_err());
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn resolve_rejects_unknown_and_dedups() {
+        let err = resolve_scenarios(&["nope".into()]).map(|v| v.len()).unwrap_err();
+        assert!(err.to_string().contains("orderhunt list"));
+        let v = resolve_scenarios(&["array-passing".into(), "all".into()]).unwrap();
+        assert_eq!(v[0].info().name, "array-passing");
+        assert_eq!(v.len(), orderhunt_scenarios::all().len());
+    }
+}

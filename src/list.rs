@@ -1,0 +1,54 @@
+//! `orderhunt list`.
+
+use crate::cli::ListArgs;
+use crate::error::Result;
+use orderhunt_scenarios::all;
+
+pub fn run(args: &ListArgs) -> Result<i32> {
+    if args.json {
+        let rows: Vec<serde_json::Value> = all()
+            .iter()
+            .map(|s| {
+                let i = s.info();
+                serde_json::json!({
+                    "name": i.name,
+                    "family": i.family,
+                    "expectation": i.expectation.as_str(),
+                    "article": i.article,
+                    "actors": i.actors,
+                    "default_iterations": i.default_iterations,
+                    "summary": i.summary,
+                    "hardware_models": i.hardware.iter()
+                        .map(|(m, v)| (m.to_string(), serde_json::Value::from(*v)))
+                        .collect::<serde_json::Map<_, _>>(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows).expect("list serializes"));
+        return Ok(0);
+    }
+    println!(
+        "{:<22} {:<10} {:<15} {:<6} DESCRIPTION",
+        "NAME", "EXPECT", "ARTICLE", "ACTORS"
+    );
+    for s in all() {
+        let i = s.info();
+        let mut summary = i.summary.to_string();
+        if !i.hardware.is_empty() {
+            let hw: Vec<String> = i.hardware.iter().map(|(m, v)| format!("{m}: {v}")).collect();
+            summary.push_str(&format!(" [weak outcome: {}]", hw.join(", ")));
+        }
+        println!(
+            "{:<22} {:<10} {:<15} {:<6} {}",
+            i.name,
+            i.expectation.as_str(),
+            i.article.unwrap_or("-"),
+            i.actors,
+            summary
+        );
+    }
+    println!();
+    println!("may-fail: a deliberately wrong specimen; anomalies may show (on some hardware).");
+    println!("must-pass: a correct specimen; any anomaly fails the run with exit code 1.");
+    Ok(0)
+}

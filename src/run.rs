@@ -1,0 +1,180 @@
+//! `orderhunt run`.
+
+use crate::cli::{resolve_scenarios, EngineArgs, HarnessArg, MemoryArg, RunArgs, SyncArg};
+use crate::engine::{self, Placement};
+use crate::error::{Error, Result};
+use crate::output;
+use orderhunt_scenarios::{Config, DynScenario, HarnessKind, MemoryMode, Params, SyncMode};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+/// Builds a scenario's run settings from the command line.
+pub fn config_for(
+    scenario: &dyn DynScenario,
+    iterations: u64,
+    memory: MemoryArg,
+    engine: &EngineArgs,
+) -> Config {
+    let info = scenario.info();
+    Config {
+        iterations,
+        harness: match engine.harness {
+            HarnessArg::Actors => HarnessKind::Actors,
+            HarnessArg::Spawn => HarnessKind::Spawn,
+        },
+        batch: engine.batch.map_or(info.default_batch, |b| b as usize),
+        memory: match memory {
+            MemoryArg::Leak => MemoryMode::Leak,
+            MemoryArg::Arena => MemoryMode::Arena,
+            MemoryArg::Reuse => MemoryMode::Reuse,
+        },
+        sync: match engine.sync {
+            SyncArg::Instance => SyncMode::Instance,
+            SyncArg::Batch => SyncMode::Batch,
+        },
+        stop_on_first: engine.stop_on_first,
+        params: Params {
+            increments: engine.increments,
+        },
+    }
+}
+
+/// Bytes a leak-mode run never frees: one instance per iteration (plus the
+/// reference count block of the spawn harness's `Arc`).
+pub fn leak_bytes(plans: &[(&'static dyn DynScenario, Config)]) -> u64 {
+    plans
+        .iter()
+        .filter(|(_, c)| c.memory == MemoryMode::Leak)
+        .map(|(s, c)| {
+            let per = s.instance_bytes() as u64
+                + if c.harness == HarnessKind::Spawn { 16 } else { 0 };
+            c.iterations.saturating_mul(per)
+        })
+        .fold(0u64, u64::saturating_add)
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.0} MiB", bytes as f64 / (1u64 << 20) as f64)
+}
+
+/// Whether to draw progress bars: a terminal, and not --quiet.
+pub fn show_progress(quiet: bool) -> bool {
+    !quiet && std::io::stderr().is_terminal() && std::io::stdout().is_terminal()
+}
+
+pub fn run(args: &RunArgs) -> Result<i32> {
+    let scenarios = resolve_scenarios(&args.scenarios)?;
+    let plans: Vec<(&'static dyn DynScenario, Config)> = scenarios
+        .iter()
+        .map(|s| {
+            let n = args.iterations.unwrap_or(s.info().default_iterations);
+            (*s, config_for(*s, n, args.memory, &args.engine))
+        })
+        .collect();
+
+    let leak = leak_bytes(&plans);
+    if leak > args.max_memory {
+        return Err(Error::usage(format!(
+            "this run would leak about {} (fresh memory per iteration, never freed), over \
+             --max-memory {}; use --memory arena for bounded memory with fresh addresses, \
+             or fewer --iterations, or raise --max-memory",
+            mib(leak),
+            mib(args.max_memory)
+        )));
+    }
+
+    let started = SystemTime::now();
+    let mut report = output::new_report("run", started);
+    let out_path: Option<PathBuf> = match (&args.out, args.json) {
+        (Some(p), _) => {
+            output::prepare_output(p, false)?;
+            Some(p.clone())
+        }
+        (None, true) => None,
+        (None, false) => {
+            let name = if args.scenarios.len() == 1 {
+                args.scenarios[0].clone()
+            } else {
+                "multi".to_string()
+            };
+            let host = report.machine.hostname.clone().unwrap_or_else(|| "host".into());
+            let p = PathBuf::from("results").join(format!(
+                "{}-{}-{}-{}.json",
+                sanitize(&name),
+                report.machine.arch,
+                sanitize(&host),
+                output::file_stamp(started)
+            ));
+            output::prepare_output(&p, true)?;
+            Some(p)
+        }
+    };
+
+    let stop = crate::signals::install()
+        .map_err(|e| Error::io("cannot install the SIGINT/SIGTERM handler", e))?;
+    let visible = show_progress(args.engine.quiet);
+    let placement = if args.engine.no_pin {
+        Placement::Unpinned
+    } else {
+        Placement::Pinned { offset: 0 }
+    };
+    for (scenario, cfg) in &plans {
+        if stop.is_set() {
+            report.interrupted = true;
+            break;
+        }
+        let bar = engine::progress_bar(visible, scenario.info().name, cfg.iterations);
+        let should_stop = || stop.is_set();
+        let outcome = engine::run_scenario(*scenario, *cfg, placement, &bar, &should_stop);
+        bar.finish();
+        if let Some(w) = &outcome.pin_warning {
+            if !args.engine.quiet {
+                eprintln!("warning: {}: {w}", scenario.info().name);
+            }
+        }
+        report.interrupted |= outcome.interrupted;
+        report
+            .results
+            .push(output::result_of_run(*scenario, cfg, &outcome));
+    }
+    report.finished_at = output::timestamp(SystemTime::now());
+
+    if let Some(p) = &out_path {
+        output::write_report(p, &report)?;
+    }
+    let summary = output::summary(&report);
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("reports serialize")
+        );
+        if !args.engine.quiet {
+            eprint!("{summary}");
+        }
+    } else {
+        print!("{summary}");
+    }
+    if let Some(p) = &out_path {
+        if !args.engine.quiet || !args.json {
+            eprintln!("report: {}", p.display());
+        }
+    }
+    if report.interrupted && !args.engine.quiet {
+        eprintln!("interrupted: the report holds the exact counts of what ran");
+    }
+    Ok(output::exit_code(&report))
+}
+
+/// Keeps a file-name component to `[A-Za-z0-9._-]`.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,235 @@
+//! End-to-end tests of the `orderhunt` binary: list, run, reports, bad input.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::Path;
+
+const SPECIMENS: [&str; 7] = [
+    "counter-race",
+    "counter-atomic",
+    "array-passing",
+    "array-passing-fixed",
+    "arc-relaxed",
+    "arc-acqrel",
+    "arc-fence",
+];
+
+fn orderhunt(cwd: &Path) -> Command {
+    let mut c = Command::cargo_bin("orderhunt").unwrap();
+    c.current_dir(cwd);
+    c
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => vec![],
+    }
+}
+
+fn run_json(args: &[&str]) -> (i32, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = orderhunt(dir.path())
+        .arg("run")
+        .args(args)
+        .args(["--json", "--quiet"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "--json without --out writes no file"
+    );
+    (out.status.code().unwrap(), report)
+}
+
+#[test]
+fn list_names_every_specimen_with_expectation_and_article_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = orderhunt(dir.path()).arg("list").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    for name in SPECIMENS {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("{name} missing from list:\n{text}"));
+        let expect = if name.contains("race") || name == "array-passing" || name == "arc-relaxed" {
+            "may-fail"
+        } else {
+            "must-pass"
+        };
+        assert!(line.contains(expect), "{line}");
+    }
+    assert!(text.contains("example 03"));
+    let out = orderhunt(dir.path()).args(["list", "--json"]).assert().success();
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert!(v.as_array().unwrap().len() >= SPECIMENS.len());
+}
+
+#[test]
+fn every_specimen_runs_and_must_pass_ones_stay_clean() {
+    for name in SPECIMENS {
+        let (code, report) = run_json(&[name, "--iterations", "2000", "--increments", "50"]);
+        let r = &report["results"][0];
+        assert_eq!(r["scenario"], name);
+        assert_eq!(r["iterations_completed"], 2000, "{name}");
+        let outcome_sum: u64 = r["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["count"].as_u64().unwrap())
+            .sum::<u64>()
+            + r["outcomes_other"].as_u64().unwrap();
+        assert_eq!(outcome_sum, 2000, "{name}: histogram covers every iteration");
+        if r["expectation"] == "must-pass" {
+            assert_eq!(r["anomalies"], 0, "{name}");
+            assert_eq!(code, 0, "{name}");
+        }
+    }
+}
+
+#[test]
+fn counter_race_finds_lost_updates_within_1000_iterations() {
+    let (code, report) = run_json(&["counter-race", "--iterations", "1000"]);
+    let r = &report["results"][0];
+    assert!(
+        r["anomalies"].as_u64().unwrap() > 0,
+        "no lost update in 1000 iterations: {r}"
+    );
+    let first = &r["first_anomaly"];
+    assert!(first["iteration"].as_u64().unwrap() >= 1);
+    assert_eq!(first["expected"], 2000);
+    assert!(first["observed"].as_u64().unwrap() < 2000);
+    assert_eq!(code, 0, "a may-fail specimen failing is an expected result");
+}
+
+#[test]
+fn report_file_has_every_field_and_is_written_where_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.json");
+    orderhunt(dir.path())
+        .args(["run", "array-passing-fixed", "--iterations", "5000", "--quiet", "--out"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("array-passing-fixed"));
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(v["schema"], "orderhunt.report/1");
+    for key in ["tool", "command", "started_at", "finished_at", "machine", "results"] {
+        assert!(!v[key].is_null(), "missing {key}");
+    }
+    assert!(!v["tool"]["version"].is_null());
+    for key in ["arch", "os", "logical_cpus", "physical_cpus", "profile"] {
+        assert!(!v["machine"][key].is_null(), "missing machine.{key}");
+    }
+    let r = &v["results"][0];
+    for key in [
+        "scenario",
+        "expectation",
+        "settings",
+        "iterations_requested",
+        "iterations_completed",
+        "anomalies",
+        "outcomes",
+        "elapsed_s",
+        "iterations_per_s",
+        "anomaly_rate_upper_95",
+        "interrupted",
+    ] {
+        assert!(!r[key].is_null(), "missing results[0].{key}");
+    }
+    assert!(r.get("first_anomaly").is_some());
+    assert_eq!(r["settings"]["harness"], "actors");
+    assert_eq!(r["settings"]["memory"], "leak");
+    assert_eq!(r["settings"]["pinned"].as_array().unwrap().len(), 2);
+    // 0 anomalies in 5000: the one-sided 95% bound is 1 - 0.05^(1/5000).
+    let ub = r["anomaly_rate_upper_95"].as_f64().unwrap();
+    assert!((ub - 5.99e-4).abs() < 1e-5, "{ub}");
+    let leftovers: Vec<_> = files_in(dir.path())
+        .into_iter()
+        .filter(|f| f.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+}
+
+#[test]
+fn default_report_goes_to_results_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    orderhunt(dir.path())
+        .args(["run", "counter-atomic", "--iterations", "100", "--quiet"])
+        .assert()
+        .success();
+    let files = files_in(&dir.path().join("results"));
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].starts_with("counter-atomic-"), "{files:?}");
+    assert!(files[0].ends_with("Z.json"), "{files:?}");
+}
+
+#[test]
+fn spawn_harness_reproduces_the_article_single_round() {
+    let (_, report) = run_json(&[
+        "counter-atomic",
+        "--harness",
+        "spawn",
+        "--iterations",
+        "1",
+        "--increments",
+        "100000",
+    ]);
+    let r = &report["results"][0];
+    assert_eq!(r["outcomes"][0]["observed"], 200000);
+    assert_eq!(r["settings"]["harness"], "spawn");
+    assert_eq!(r["settings"]["params"]["increments"], 100000);
+}
+
+fn assert_bad_input(args: &[&str], needle: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = orderhunt(dir.path()).args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(needle), "{args:?}: stderr lacks `{needle}`:\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(files_in(dir.path()).is_empty(), "{args:?} wrote files");
+}
+
+#[test]
+fn bad_inputs_exit_2_with_a_clear_message_and_write_nothing() {
+    assert_bad_input(&["run", "no-such-thing"], "orderhunt list");
+    assert_bad_input(&["run", "counter-race", "--iterations", "0"], "--iterations");
+    assert_bad_input(&["run", "counter-race", "--iterations", "many"], "--iterations");
+    assert_bad_input(
+        &["run", "array-passing", "--out", "missing-dir/r.json"],
+        "does not exist",
+    );
+    assert_bad_input(
+        &["run", "array-passing", "--iterations", "5000000"],
+        "--memory arena",
+    );
+    assert_bad_input(&["run", "array-passing", "--max-memory", "lots"], "size");
+    assert_bad_input(&["run", "array-passing", "--memory", "magic"], "--memory");
+    assert_bad_input(&["run"], "SCENARIO");
+    assert_bad_input(&["frobnicate"], "unrecognized subcommand");
+}
+
+#[test]
+fn a_big_run_is_fine_in_arena_mode() {
+    let (code, report) = run_json(&[
+        "array-passing-fixed",
+        "--iterations",
+        "5000000",
+        "--memory",
+        "arena",
+        "--stop-on-first",
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(report["results"][0]["iterations_completed"], 5000000);
+}
