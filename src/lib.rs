@@ -6,3 +6,4 @@
 
 pub mod error;
 pub mod report;
+pub mod stats;
