@@ -112,11 +112,16 @@ pub struct MachineColumn {
 impl MachineColumn {
     /// Column heading: label plus host and CPU, with the emulation mark.
     pub fn title(&self) -> String {
-        let mut t = self.label.clone();
-        if let Some(mark) = self.emulation_mark() {
-            t.push_str(&format!(" ({mark})"));
+        match self.emulation_mark() {
+            Some(mark) => {
+                let base = self
+                    .label
+                    .strip_suffix(" (emulated)")
+                    .unwrap_or(&self.label);
+                format!("{base} ({mark})")
+            }
+            None => self.label.clone(),
         }
-        t
     }
 
     /// "emulated on x86 host: x86 memory ordering" when the reports say the
@@ -126,8 +131,8 @@ impl MachineColumn {
             return None;
         }
         Some(match host_family(&self.machine) {
-            Some(host) => format!("EMULATED on {host} host: {host} memory ordering"),
-            None => "EMULATED: the host's memory ordering, not this architecture's".to_string(),
+            Some(host) => format!("emulated on {host} host: {host} memory ordering"),
+            None => "emulated: the host's memory ordering, not this architecture's".to_string(),
         })
     }
 
@@ -148,9 +153,6 @@ impl MachineColumn {
         parts.push(format!("{} build", join(&self.profiles)));
         parts.push(format!("orderhunt {}", join(&self.tool_versions)));
         parts.push(plural(self.reports.len() as u64, "report"));
-        if let Some(mark) = self.emulation_mark() {
-            parts.push(mark);
-        }
         parts.join(", ")
     }
 }
