@@ -44,11 +44,11 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
     let page = render(&cmp);
     write_atomically(&args.html, page.as_bytes())?;
     eprintln!(
-        "orderhunt: wrote {} ({} reports, {} machines, {} scenarios)",
+        "orderhunt: wrote {} ({}, {}, {})",
         args.html.display(),
-        reports.len(),
-        cmp.machines.len(),
-        cmp.rows.len()
+        plural(reports.len(), "report"),
+        plural(cmp.machines.len(), "machine"),
+        plural(cmp.rows.len(), "scenario")
     );
     Ok(0)
 }
@@ -125,6 +125,7 @@ h1 { font-size: 1.7rem; margin: 0 0 4px; }
 h2 { font-size: 1.3rem; margin: 32px 0 8px; border-bottom: 2px solid var(--rule); padding-bottom: 4px; }
 h3 { font-size: 1.05rem; margin: 18px 0 6px; }
 .meta, .note { color: var(--muted); }
+table code { white-space: nowrap; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.92em; }
 table { border-collapse: collapse; margin: 6px 0 12px; }
 th, td { border: 1px solid var(--rule); padding: 4px 9px; text-align: left; vertical-align: top; }
