@@ -31,6 +31,10 @@ pub enum Command {
     List(ListArgs),
     /// Run scenarios on this machine and write a JSON report.
     Run(RunArgs),
+    /// Compare reports from several machines side by side, with statistics.
+    Compare(crate::compare::CompareArgs),
+    /// Write a self-contained HTML page from reports (histograms, rate chart).
+    Report(crate::html::ReportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -171,6 +175,8 @@ fn dispatch(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::List(args) => crate::list::run(&args),
         Command::Run(args) => crate::run::run(&args),
+        Command::Compare(args) => crate::compare::run(&args, &mut std::io::stdout().lock()),
+        Command::Report(args) => crate::html::run(&args),
     }
 }
 

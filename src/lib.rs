@@ -5,9 +5,12 @@
 //! `orderhunt-scenarios` crate; this crate forbids it (see Cargo.toml).
 
 pub mod cli;
+pub mod compare;
 pub mod engine;
 pub mod error;
+pub mod html;
 pub mod list;
+pub mod load;
 pub mod machine;
 pub mod output;
 pub mod report;
