@@ -231,7 +231,9 @@ mod tests {
 
     #[test]
     fn resolve_rejects_unknown_and_dedups() {
-        let err = resolve_scenarios(&["nope".into()]).map(|v| v.len()).unwrap_err();
+        let err = resolve_scenarios(&["nope".into()])
+            .map(|v| v.len())
+            .unwrap_err();
         assert!(err.to_string().contains("orderhunt list"));
         let v = resolve_scenarios(&["array-passing".into(), "all".into()]).unwrap();
         assert_eq!(v[0].info().name, "array-passing");

@@ -36,7 +36,11 @@ pub fn progress_bar(visible: bool, name: &str, iterations: u64) -> ProgressBar {
     if !visible {
         return ProgressBar::hidden();
     }
-    let len = if iterations == u64::MAX { 0 } else { iterations };
+    let len = if iterations == u64::MAX {
+        0
+    } else {
+        iterations
+    };
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr_with_hz(10));
     let template = if len == 0 {
         "{prefix:>20} {spinner} {human_pos} it  {per_sec}  {elapsed}  anomalies: {msg}"
@@ -119,7 +123,8 @@ pub fn run_scenario(
     bar.set_position(tally.completed);
     bar.set_message(tally.anomalies.to_string());
     let pin_warning = pin_warning.or_else(|| {
-        failed_pin.then(|| "the OS refused to pin some actor threads; they ran unpinned".to_string())
+        failed_pin
+            .then(|| "the OS refused to pin some actor threads; they ran unpinned".to_string())
     });
     Outcome {
         interrupted: interrupted && tally.completed < cfg.iterations,

@@ -24,7 +24,10 @@ pub fn run(args: &ListArgs) -> Result<i32> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&rows).expect("list serializes"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).expect("list serializes")
+        );
         return Ok(0);
     }
     println!(
@@ -35,7 +38,11 @@ pub fn run(args: &ListArgs) -> Result<i32> {
         let i = s.info();
         let mut summary = i.summary.to_string();
         if !i.hardware.is_empty() {
-            let hw: Vec<String> = i.hardware.iter().map(|(m, v)| format!("{m}: {v}")).collect();
+            let hw: Vec<String> = i
+                .hardware
+                .iter()
+                .map(|(m, v)| format!("{m}: {v}"))
+                .collect();
             summary.push_str(&format!(" [weak outcome: {}]", hw.join(", ")));
         }
         println!(

@@ -49,7 +49,7 @@ pub fn scenario_result(
             class: scenario.classify(obs, params).as_str().to_string(),
         })
         .collect();
-    outcomes.sort_by(|a, b| b.count.cmp(&a.count));
+    outcomes.sort_by_key(|o| std::cmp::Reverse(o.count));
     let elapsed_s = elapsed.as_secs_f64();
     let mut params_json = BTreeMap::new();
     if info.uses_increments {
@@ -257,12 +257,20 @@ pub fn summary(report: &Report) -> String {
     ));
     s.push_str(&format!(
         "{:<20} {:<9} {:>11} {:>9} {:>9} {:>9}  {:<22} {}\n",
-        "scenario", "expect", "iterations", "anomalies", "rate", "rate<=95%", "first anomaly", "verdict"
+        "scenario",
+        "expect",
+        "iterations",
+        "anomalies",
+        "rate",
+        "rate<=95%",
+        "first anomaly",
+        "verdict"
     ));
     for r in &report.results {
         let first = match &r.first_anomaly {
-            Some(f) => format!("#{}: {} (want {})", f.iteration, f.observed, f.expected)
-                .replace('"', ""),
+            Some(f) => {
+                format!("#{}: {} (want {})", f.iteration, f.observed, f.expected).replace('"', "")
+            }
             None => "-".into(),
         };
         s.push_str(&format!(

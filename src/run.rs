@@ -48,7 +48,11 @@ pub fn leak_bytes(plans: &[(&'static dyn DynScenario, Config)]) -> u64 {
         .filter(|(_, c)| c.memory == MemoryMode::Leak)
         .map(|(s, c)| {
             let per = s.instance_bytes() as u64
-                + if c.harness == HarnessKind::Spawn { 16 } else { 0 };
+                + if c.harness == HarnessKind::Spawn {
+                    16
+                } else {
+                    0
+                };
             c.iterations.saturating_mul(per)
         })
         .fold(0u64, u64::saturating_add)
@@ -98,7 +102,11 @@ pub fn run(args: &RunArgs) -> Result<i32> {
             } else {
                 "multi".to_string()
             };
-            let host = report.machine.hostname.clone().unwrap_or_else(|| "host".into());
+            let host = report
+                .machine
+                .hostname
+                .clone()
+                .unwrap_or_else(|| "host".into());
             let p = PathBuf::from("results").join(format!(
                 "{}-{}-{}-{}.json",
                 sanitize(&name),

@@ -70,7 +70,10 @@ fn list_names_every_specimen_with_expectation_and_article_example() {
         assert!(line.contains(expect), "{line}");
     }
     assert!(text.contains("example 03"));
-    let out = orderhunt(dir.path()).args(["list", "--json"]).assert().success();
+    let out = orderhunt(dir.path())
+        .args(["list", "--json"])
+        .assert()
+        .success();
     let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert!(v.as_array().unwrap().len() >= SPECIMENS.len());
 }
@@ -89,7 +92,10 @@ fn every_specimen_runs_and_must_pass_ones_stay_clean() {
             .map(|o| o["count"].as_u64().unwrap())
             .sum::<u64>()
             + r["outcomes_other"].as_u64().unwrap();
-        assert_eq!(outcome_sum, 2000, "{name}: histogram covers every iteration");
+        assert_eq!(
+            outcome_sum, 2000,
+            "{name}: histogram covers every iteration"
+        );
         if r["expectation"] == "must-pass" {
             assert_eq!(r["anomalies"], 0, "{name}");
             assert_eq!(code, 0, "{name}");
@@ -117,14 +123,28 @@ fn report_file_has_every_field_and_is_written_where_asked() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("r.json");
     orderhunt(dir.path())
-        .args(["run", "array-passing-fixed", "--iterations", "5000", "--quiet", "--out"])
+        .args([
+            "run",
+            "array-passing-fixed",
+            "--iterations",
+            "5000",
+            "--quiet",
+            "--out",
+        ])
         .arg(&path)
         .assert()
         .success()
         .stdout(predicate::str::contains("array-passing-fixed"));
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(v["schema"], "orderhunt.report/1");
-    for key in ["tool", "command", "started_at", "finished_at", "machine", "results"] {
+    for key in [
+        "tool",
+        "command",
+        "started_at",
+        "finished_at",
+        "machine",
+        "results",
+    ] {
         assert!(!v[key].is_null(), "missing {key}");
     }
     assert!(!v["tool"]["version"].is_null());
@@ -196,7 +216,10 @@ fn assert_bad_input(args: &[&str], needle: &str) {
     let out = orderhunt(dir.path()).args(args).output().unwrap();
     assert_eq!(out.status.code(), Some(2), "{args:?}");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(needle), "{args:?}: stderr lacks `{needle}`:\n{err}");
+    assert!(
+        err.contains(needle),
+        "{args:?}: stderr lacks `{needle}`:\n{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     assert!(files_in(dir.path()).is_empty(), "{args:?} wrote files");
 }
@@ -204,8 +227,14 @@ fn assert_bad_input(args: &[&str], needle: &str) {
 #[test]
 fn bad_inputs_exit_2_with_a_clear_message_and_write_nothing() {
     assert_bad_input(&["run", "no-such-thing"], "orderhunt list");
-    assert_bad_input(&["run", "counter-race", "--iterations", "0"], "--iterations");
-    assert_bad_input(&["run", "counter-race", "--iterations", "many"], "--iterations");
+    assert_bad_input(
+        &["run", "counter-race", "--iterations", "0"],
+        "--iterations",
+    );
+    assert_bad_input(
+        &["run", "counter-race", "--iterations", "many"],
+        "--iterations",
+    );
     assert_bad_input(
         &["run", "array-passing", "--out", "missing-dir/r.json"],
         "does not exist",

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmarks, measured as ratios within one run (the machines are shared and
+# noisy; absolute numbers vary from run to run).
+#
+#   scripts/bench.sh            engine speed: actors harness vs the article's
+#                               spawn harness on array-passing, and memory
+#   scripts/bench.sh speed      only the speed part
+#   scripts/bench.sh memory     only peak RSS (needs /usr/bin/time: Debian `time`)
+#
+# Environment: RUNS (default 5) interleaved runs per harness; FAST_N and
+# SPAWN_N iterations per run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+RUNS=${RUNS:-5}
+FAST_N=${FAST_N:-250000}
+SPAWN_N=${SPAWN_N:-3000}
+BIN=target/release/orderhunt
+cargo build --release -q
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+rate() { # scenario harness iterations [extra args...] -> iterations/s
+  local sc=$1 h=$2 n=$3; shift 3
+  "$BIN" run "$sc" --harness "$h" --iterations "$n" --json --quiet "$@" >"$tmp/r.json" || true
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["iterations_per_s"])' "$tmp/r.json"
+}
+
+median() { python3 -c 'import sys,statistics; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
+
+if [[ $what == all || $what == speed ]]; then
+  echo "== engine speed: array-passing, $RUNS interleaved runs (actors: $FAST_N it, spawn: $SPAWN_N it)"
+  fast=() spawn=()
+  for i in $(seq "$RUNS"); do
+    f=$(rate array-passing actors "$FAST_N")
+    s=$(rate array-passing spawn "$SPAWN_N")
+    printf '  run %d: actors %12.0f it/s   spawn %10.0f it/s   ratio %7.1f\n' "$i" "$f" "$s" \
+      "$(python3 -c "print($f/$s)")"
+    fast+=("$f") spawn+=("$s")
+  done
+  mf=$(median "${fast[@]}") ms=$(median "${spawn[@]}")
+  printf 'median: actors %.0f it/s, spawn %.0f it/s, ratio %.1f\n' "$mf" "$ms" "$(python3 -c "print($mf/$ms)")"
+fi
+
+if [[ $what == all || $what == memory ]]; then
+  if [[ ! -x /usr/bin/time ]]; then
+    echo "memory: /usr/bin/time missing (apt-get install time); skipped" >&2
+  else
+    echo "== peak RSS, array-passing"
+    for mode in leak arena reuse; do
+      for n in 50000 250000; do
+        /usr/bin/time -v "$BIN" run array-passing --memory "$mode" --iterations "$n" --json --quiet \
+          >/dev/null 2>"$tmp/time.txt" || true
+        kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time.txt")
+        printf '  %-6s %7d iterations: peak RSS %6.1f MiB\n' "$mode" "$n" "$(python3 -c "print($kb/1024)")"
+      done
+    done
+  fi
+fi
