@@ -10,7 +10,6 @@ use crate::compare::{
 use crate::error::{Error, Result};
 use crate::load;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `orderhunt report`.
@@ -81,22 +80,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
             ),
         ));
     }
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(format!("cannot write {}", path.display()), e));
-    }
-    Ok(())
+    let _ = name; // validated above: a file name, not a directory
+    crate::output::write_atomic(path, bytes)
 }
 
 /// Escapes text for HTML element content and attribute values.
