@@ -48,7 +48,9 @@ if [[ $what == all || $what == memory ]]; then
   else
     echo "== peak RSS, array-passing"
     for mode in leak arena reuse; do
-      for n in 50000 250000; do
+      sizes="50000 250000"
+      [[ $mode != leak ]] && sizes="250000 1000000"
+      for n in $sizes; do
         /usr/bin/time -v "$BIN" run array-passing --memory "$mode" --iterations "$n" --json --quiet \
           >/dev/null 2>"$tmp/time.txt" || true
         kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time.txt")
