@@ -43,9 +43,9 @@ pub fn progress_bar(visible: bool, name: &str, iterations: u64) -> ProgressBar {
     };
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr_with_hz(10));
     let template = if len == 0 {
-        "{prefix:>20} {spinner} {human_pos} it  {per_sec}  {elapsed}  anomalies: {msg}"
+        "{prefix:>20} {spinner} {human_pos} it  {elapsed}  {msg}"
     } else {
-        "{prefix:>20} [{bar:28.cyan/blue}] {percent:>3}% {human_pos}/{human_len}  {per_sec}  ETA {eta}  anomalies: {msg}"
+        "{prefix:>20} [{bar:28.cyan/blue}] {percent:>3}% {human_pos}/{human_len}  ETA {eta}  {msg}"
     };
     bar.set_style(
         ProgressStyle::with_template(template)
@@ -53,8 +53,26 @@ pub fn progress_bar(visible: bool, name: &str, iterations: u64) -> ProgressBar {
             .progress_chars("=> "),
     );
     bar.set_prefix(name.to_string());
-    bar.set_message("0");
+    bar.set_message(status(0, 0, Duration::ZERO));
     bar
+}
+
+/// The progress bar's message: rate and anomalies so far.
+fn status(completed: u64, anomalies: u64, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs_f64();
+    let rate = if secs > 0.0 {
+        completed as f64 / secs
+    } else {
+        0.0
+    };
+    let rate = if rate >= 1e6 {
+        format!("{:.2}M it/s", rate / 1e6)
+    } else if rate >= 1e3 {
+        format!("{:.1}k it/s", rate / 1e3)
+    } else {
+        format!("{rate:.0} it/s")
+    };
+    format!("{rate}  anomalies: {anomalies}")
 }
 
 /// Runs one scenario to completion, or until `should_stop` says so.
@@ -90,7 +108,7 @@ pub fn run_scenario(
             std::thread::sleep(Duration::from_millis(20));
             let p = runner.progress();
             bar.set_position(p.completed());
-            bar.set_message(p.anomalies().to_string());
+            bar.set_message(status(p.completed(), p.anomalies(), started.elapsed()));
             if !interrupted && should_stop() {
                 interrupted = true;
                 p.request_stop();
@@ -121,7 +139,7 @@ pub fn run_scenario(
     }
     let tally = tally.expect("the leader returns the tally");
     bar.set_position(tally.completed);
-    bar.set_message(tally.anomalies.to_string());
+    bar.set_message(status(tally.completed, tally.anomalies, elapsed));
     let pin_warning = pin_warning.or_else(|| {
         failed_pin
             .then(|| "the OS refused to pin some actor threads; they ran unpinned".to_string())
