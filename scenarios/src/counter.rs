@@ -64,16 +64,15 @@ impl Scenario for CounterRace {
     fn act(&self, _actor: usize, instance: &RaceInstance, params: &Params) {
         for _ in 0..params.increments {
             instance.counter.with_mut(|p| {
-                // SAFETY: `p` points to the instance's live counter, which
-                // outlives every actor's `act`, so the pointer is valid and
-                // aligned.
-                // INTENTIONALLY UNSOUND: the other actor does the same
-                // read-modify-write at the same time with no atomicity and
-                // no ordering (no happens-before at all): a data race, UB.
-                // The fix is `counter-atomic`'s `fetch_add`.
                 // `black_box` keeps the compiler from folding the loop into
                 // one `+= increments`, written as in the article.
                 #[allow(clippy::unit_arg)]
+                // SAFETY: `p` points to the instance's live counter, which
+                // outlives every actor's `act`: valid and aligned.
+                // INTENTIONALLY UNSOUND: the other actor does the same
+                // read-modify-write at the same time with no atomicity and
+                // no ordering (no happens-before at all): a data race, UB.
+                // Missing: an atomic RMW (`counter-atomic`'s `fetch_add`).
                 black_box(unsafe { *p += 1 });
             });
         }
