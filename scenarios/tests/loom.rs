@@ -132,9 +132,24 @@ fn expected_int<S: Scenario>(scenario: &S, params: &Params) -> u64 {
 fn check_wrong<S: Scenario>(scenario: &'static S, params: Params, expect: &str) {
     let name = scenario.info().name;
     assert_eq!(scenario.info().expectation, Expectation::MayFail, "{name}");
-    let message = assert_caught(name, expect, move || {
+    let model = move || {
         one_iteration(scenario, params);
-    });
+    };
+    let message = match catch_unwind(AssertUnwindSafe(|| assert_caught(name, expect, model))) {
+        Ok(message) => message,
+        Err(payload) => {
+            // loom found no violation (or another one): record what it
+            // computed, then fail the test.
+            let message = payload_text(&*payload);
+            let got = if message.contains("found no violation") {
+                "clean"
+            } else {
+                "error"
+            };
+            verdict_line(name, "caught", got);
+            std::panic::resume_unwind(payload);
+        }
+    };
     let first = message.lines().next().unwrap_or("").to_string();
     eprintln!("{name}: caught as expected: {first}");
     verdict_line(name, "caught", "caught");
@@ -145,10 +160,23 @@ fn check_right<S: Scenario>(scenario: &'static S, params: Params) {
     let name = scenario.info().name;
     assert_eq!(scenario.info().expectation, Expectation::MustPass, "{name}");
     let expected = expected_int(scenario, &params);
-    check_clean(name, move || {
-        let observed = one_iteration(scenario, params);
-        assert_eq!(observed, expected, "{name}: observed value");
-    });
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        check_clean(name, move || {
+            let observed = one_iteration(scenario, params);
+            assert_eq!(observed, expected, "{name}: observed value");
+        })
+    }));
+    if let Err(payload) = result {
+        // Still a verdict loom computed: record it, then fail the test.
+        let message = payload_text(&*payload);
+        let got = if message.contains(CAUSALITY) {
+            "caught"
+        } else {
+            "error"
+        };
+        verdict_line(name, "clean", got);
+        std::panic::resume_unwind(payload);
+    }
     eprintln!("{name}: observed {expected} in every execution");
     verdict_line(name, "clean", "clean");
 }

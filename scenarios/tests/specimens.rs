@@ -115,3 +115,30 @@ fn arc_acqrel() {
 fn arc_fence() {
     check("arc-fence");
 }
+
+/// `scripts/specimens.tsv`, the list the verification scripts walk, names
+/// exactly the registry's specimens of the counter, array and arc families,
+/// with their expectations. (Litmus-catalog families are not in it.)
+#[cfg(not(miri))] // reads a file: Miri's isolation forbids it, and it checks no concurrency
+#[test]
+fn the_scripts_specimen_list_matches_the_registry() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/specimens.tsv");
+    let text = std::fs::read_to_string(path).expect("scripts/specimens.tsv");
+    let listed: Vec<(String, String)> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let mut f = l.split('\t');
+            let name = f.next().unwrap().to_string();
+            let exp = f.next().expect("name<TAB>expectation").to_string();
+            (name, exp)
+        })
+        .collect();
+    let registered: Vec<(String, String)> = registry::all()
+        .iter()
+        .map(|s| s.info())
+        .filter(|i| ["counter", "array", "arc"].contains(&i.family))
+        .map(|i| (i.name.to_string(), i.expectation.as_str().to_string()))
+        .collect();
+    assert_eq!(listed, registered);
+}
