@@ -63,8 +63,11 @@ fn check_clean(label: &str, model: impl Fn() + Sync + Send + 'static) -> usize {
     let seen = executions.clone();
     builder().check(move || {
         model();
+        // Relaxed: a plain count of executions, read after `check` returns
+        // on this same thread; it orders nothing.
         seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     });
+    // Relaxed: see above.
     let n = executions.load(std::sync::atomic::Ordering::Relaxed);
     assert!(n > 0, "{label}: loom explored no execution");
     eprintln!("{label}: clean in {n} executions");
