@@ -124,6 +124,14 @@ fn one_iteration<S: Scenario>(scenario: &'static S, params: Params) -> u64 {
     scenario.observe(&instance, &params)
 }
 
+/// Default parameters with `n` increments per counter thread.
+fn increments(n: u64) -> Params {
+    Params {
+        increments: n,
+        ..Params::default()
+    }
+}
+
 fn expected_int<S: Scenario>(scenario: &S, params: &Params) -> u64 {
     match scenario.expected(params) {
         Observed::Int(v) => v,
@@ -191,14 +199,14 @@ fn counter_race_is_caught() {
     // Two threads each do one plain `+= 1`: two unordered writes.
     check_wrong(
         &registry::COUNTER_RACE,
-        Params { increments: 1 },
+        increments(1),
         "Concurrent write accesses",
     );
 }
 
 #[test]
 fn counter_atomic_is_clean() {
-    check_right(&registry::COUNTER_ATOMIC, Params { increments: 2 });
+    check_right(&registry::COUNTER_ATOMIC, increments(2));
 }
 
 #[test]
@@ -451,7 +459,7 @@ fn run_actors<S: Scenario>(
 #[test]
 fn actors_runner_two_batches_of_one_instance_are_clean() {
     check_clean("actors-runner", || {
-        let params = Params { increments: 1 };
+        let params = increments(1);
         let t = run_actors(&registry::COUNTER_ATOMIC, 2, 1, SyncMode::Instance, params);
         assert_eq!(t.completed, 2);
         assert_eq!(t.anomalies, 0);
@@ -492,7 +500,7 @@ fn actors_runner_still_catches_a_wrong_specimen() {
                 1,
                 1,
                 SyncMode::Instance,
-                Params { increments: 1 },
+                increments(1),
             );
         },
     );

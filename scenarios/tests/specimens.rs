@@ -29,6 +29,7 @@ fn params() -> Params {
     // race to exist (Miri and loom see it on the first pair of accesses).
     Params {
         increments: if cfg!(miri) { 2 } else { 100 },
+        ..Params::default()
     }
 }
 
