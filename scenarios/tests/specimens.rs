@@ -24,6 +24,8 @@ const BATCH: usize = if cfg!(miri) { 2 } else { 64 };
 /// Iterations of the spawn harness (the article's thread per iteration).
 const SPAWN_ITERATIONS: u64 = if cfg!(miri) { 1 } else { 20 };
 
+// `..default()` keeps this compiling when Params gains fields.
+#[allow(clippy::needless_update)]
 fn params() -> Params {
     // Counter specimens: a couple of increments per thread is enough for a
     // race to exist (Miri and loom see it on the first pair of accesses).
