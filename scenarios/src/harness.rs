@@ -114,11 +114,19 @@ impl SpinBarrier {
     /// Waits until all parties have called `wait`. Everything a party did
     /// before its `wait` happens-before everything any party does after it.
     pub fn wait(&self) {
-        // Acquire: pairs with the Release increment below from the previous
-        // round, so this value is at least that round's (coherence then
-        // keeps later loads from going backwards). It must be read before
-        // arriving: after arriving the generation may already move on.
-        let gen = self.generation.load(Ordering::Acquire);
+        // Relaxed: this load only has to return the current round's
+        // generation, and coherence gives that without an Acquire here. It
+        // cannot be older: this thread already read (spin loop below) or
+        // wrote (as last arriver) the previous round's value, and coherence
+        // keeps later loads from going backwards. It cannot be newer: the
+        // increment that ends this round comes after the last arriver's
+        // AcqRel RMW reads our Release arrival below, so this load
+        // happens-before it. Data is published by the Acquire in the spin
+        // loop, not here. It must be read before arriving: after arriving
+        // the generation may already move on. (loom: scenarios/tests/loom.rs
+        // passes with Relaxed and fails when any of the other orderings in
+        // `wait` is weakened.)
+        let gen = self.generation.load(Ordering::Relaxed);
         // AcqRel: Release publishes this party's prior writes to the last
         // arriver; Acquire makes the last arriver (whose RMW reads the
         // release sequence of all earlier arrivals) see everyone's writes.
