@@ -361,13 +361,13 @@ fn instance_gate_lets_both_actors_through_two_rounds() {
         let (g, p) = (gate.clone(), passed.clone());
         let h = loom::thread::spawn(move || {
             for round in 0..2 {
-                g.pass(round);
+                g.pass(1, round);
                 // Relaxed: a count checked after join, which orders it.
                 p.fetch_add(1, Ordering::Relaxed);
             }
         });
         for round in 0..2 {
-            gate.pass(round);
+            gate.pass(0, round);
             // Relaxed: as above.
             let before = passed.fetch_add(1, Ordering::Relaxed);
             // The other actor cannot be two rounds ahead of us: it cannot
@@ -411,9 +411,9 @@ fn instance_gate_publishes_nothing_as_documented() {
                 // which does not order it: loom must report this.
                 unsafe { *p = 1 }
             });
-            other.0.pass(0);
+            other.0.pass(1, 0);
         });
-        shared.0.pass(0);
+        shared.0.pass(0, 0);
         shared.1.with(|p| {
             // SAFETY: as above, deliberately racing.
             unsafe { *p }
