@@ -30,16 +30,21 @@ median() { python3 -c 'import sys,statistics; print(statistics.median(float(x) f
 
 if [[ $what == all || $what == speed ]]; then
   echo "== engine speed: array-passing, $RUNS interleaved runs (actors: $FAST_N it, spawn: $SPAWN_N it)"
-  fast=() spawn=()
+  echo "   actors/instance: the default (actors meet before every instance)"
+  echo "   actors/batch:    --sync batch (actors meet only between batches)"
+  inst=() batch=() spawn=()
   for i in $(seq "$RUNS"); do
-    f=$(rate array-passing actors "$FAST_N")
+    a=$(rate array-passing actors "$FAST_N")
+    b=$(rate array-passing actors "$FAST_N" --sync batch)
     s=$(rate array-passing spawn "$SPAWN_N")
-    printf '  run %d: actors %12.0f it/s   spawn %10.0f it/s   ratio %7.1f\n' "$i" "$f" "$s" \
-      "$(python3 -c "print($f/$s)")"
-    fast+=("$f") spawn+=("$s")
+    printf '  run %d: actors/instance %10.0f it/s  actors/batch %10.0f it/s  spawn %8.0f it/s\n' \
+      "$i" "$a" "$b" "$s"
+    inst+=("$a") batch+=("$b") spawn+=("$s")
   done
-  mf=$(median "${fast[@]}") ms=$(median "${spawn[@]}")
-  printf 'median: actors %.0f it/s, spawn %.0f it/s, ratio %.1f\n' "$mf" "$ms" "$(python3 -c "print($mf/$ms)")"
+  mi=$(median "${inst[@]}") mb=$(median "${batch[@]}") ms=$(median "${spawn[@]}")
+  printf 'median: actors/instance %.0f it/s, actors/batch %.0f it/s, spawn %.0f it/s\n' "$mi" "$mb" "$ms"
+  printf 'ratio to spawn (same run): actors/instance %.0fx, actors/batch %.0fx\n' \
+    "$(python3 -c "print($mi/$ms)")" "$(python3 -c "print($mb/$ms)")"
 fi
 
 if [[ $what == all || $what == memory ]]; then
