@@ -204,7 +204,11 @@ pub fn run(args: &SoakArgs) -> Result<i32> {
     let mut next_checkpoint = t0 + args.checkpoint;
     let mut turn = 0usize;
     let mut warned_pin = false;
-    'soak: while !stop.is_set() && Instant::now() < end {
+    // The first round gives every scenario a turn, even when slow batches
+    // have eaten the time (a report should name every chosen scenario); its
+    // slices share the time left, so it normally ends well within it.
+    let mut first_round = 0usize;
+    'soak: while !stop.is_set() && (Instant::now() < end || first_round < entries.len()) {
         // The next scenario that is not done, round robin.
         let Some(index) = (0..entries.len())
             .map(|k| (turn + k) % entries.len())
@@ -212,8 +216,16 @@ pub fn run(args: &SoakArgs) -> Result<i32> {
         else {
             break; // every scenario stopped on its first anomaly
         };
+        let now = Instant::now();
+        let slice = if first_round < entries.len() {
+            let waiting = (entries.len() - first_round) as u32;
+            first_round += 1;
+            slice.min(end.saturating_duration_since(now) / waiting)
+        } else {
+            slice
+        };
         turn = index + 1;
-        let slice_end = (Instant::now() + slice).min(end);
+        let slice_end = (now + slice).min(end.max(now));
         // A slice runs in parts when a checkpoint falls inside it.
         loop {
             let part_end = slice_end.min(next_checkpoint);
