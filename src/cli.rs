@@ -11,6 +11,7 @@ Examples:
   orderhunt run all --iterations 1000              a CI smoke run of every specimen
   orderhunt run counter-race --iterations 1 --increments 1000000 --harness spawn
                                                    the article's example 01, exactly
+  orderhunt soak --duration 8h --checkpoint 5m     a nightly soak of every specimen
 
 Exit codes: 0 every expectation held; 1 a must-pass specimen showed an anomaly
 (a forbidden outcome); 2 bad usage or input (nothing is written).";
@@ -31,6 +32,8 @@ pub enum Command {
     List(ListArgs),
     /// Run scenarios on this machine and write a JSON report.
     Run(RunArgs),
+    /// Run scenarios for a duration in time slices, checkpointing one report.
+    Soak(crate::soak::SoakArgs),
     /// Compare reports from several machines side by side, with statistics.
     Compare(crate::compare::CompareArgs),
     /// Write a self-contained HTML page from reports (histograms, rate chart).
@@ -136,6 +139,9 @@ pub struct RunArgs {
     pub json: bool,
 
     #[command(flatten)]
+    pub ci: crate::ci::CiArgs,
+
+    #[command(flatten)]
     pub engine: EngineArgs,
 }
 
@@ -175,6 +181,7 @@ fn dispatch(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::List(args) => crate::list::run(&args),
         Command::Run(args) => crate::run::run(&args),
+        Command::Soak(args) => crate::soak::run(&args),
         Command::Compare(args) => crate::compare::run(&args, &mut std::io::stdout().lock()),
         Command::Report(args) => crate::html::run(&args),
     }

@@ -4,6 +4,7 @@
 //! benchmarks can reach it. All `unsafe` code lives in the
 //! `orderhunt-scenarios` crate; this crate forbids it (see Cargo.toml).
 
+pub mod ci;
 pub mod cli;
 pub mod compare;
 pub mod engine;
@@ -16,4 +17,5 @@ pub mod output;
 pub mod report;
 pub mod run;
 pub mod signals;
+pub mod soak;
 pub mod stats;

@@ -88,6 +88,8 @@ pub fn run(args: &RunArgs) -> Result<i32> {
         )));
     }
 
+    args.ci.check()?;
+
     let started = SystemTime::now();
     let mut report = output::new_report("run", started);
     let out_path: Option<PathBuf> = match (&args.out, args.json) {
@@ -151,6 +153,7 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     if let Some(p) = &out_path {
         output::write_report(p, &report)?;
     }
+    args.ci.write(&report)?;
     let summary = output::summary(&report);
     if args.json {
         println!(
