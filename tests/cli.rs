@@ -137,6 +137,16 @@ fn report_file_has_every_field_and_is_written_where_asked() {
         .stdout(predicate::str::contains("array-passing-fixed"));
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(v["schema"], "orderhunt.report/1");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o044,
+            0o044,
+            "reports are readable by fleet collectors"
+        );
+    }
     for key in [
         "tool",
         "command",
