@@ -89,6 +89,11 @@ pub struct Config {
     pub batch: usize,
     pub memory: MemoryMode,
     pub sync: SyncMode,
+    /// Actors harness: give the actor threads a fresh random permutation of
+    /// the scenario's roles every batch (jcstress and litmus7 shuffle
+    /// thread placement the same way), so that with pinned threads every
+    /// role runs on every core. Judging stays with thread 0.
+    pub shuffle: bool,
     pub stop_on_first: bool,
     pub params: Params,
 }
@@ -215,6 +220,9 @@ impl Progress {
 struct Batches<I> {
     mode: MemoryMode,
     current: Vec<I>,
+    /// `roles[thread]`: the role (the `actor` argument of `act`) that actor
+    /// thread plays in the current batch.
+    roles: Vec<usize>,
     ring: Vec<Vec<I>>,
     ring_pos: usize,
 }
@@ -224,6 +232,7 @@ impl<I> Batches<I> {
         Batches {
             mode,
             current: Vec::new(),
+            roles: Vec::new(),
             ring: Vec::new(),
             ring_pos: 0,
         }
@@ -318,6 +327,8 @@ impl<S: Scenario> ActorsRunner<S> {
         let mut tally = Tally::new();
         let mut round: u64 = 0;
         let mut done = false;
+        // The leader's role shuffler (xorshift64*; any fixed nonzero seed).
+        let mut rng: u64 = 0x9E37_79B9_7F4A_7C15;
         loop {
             if leader {
                 let remaining = self.cfg.iterations - tally.completed;
@@ -334,6 +345,12 @@ impl<S: Scenario> ActorsRunner<S> {
                     // only access.
                     let b = unsafe { &mut *b };
                     b.refill(n, || self.scenario.new_instance(&params));
+                    if b.roles.len() != self.actors {
+                        b.roles = (0..self.actors).collect();
+                    }
+                    if self.cfg.shuffle {
+                        shuffle_roles(&mut b.roles, &mut rng);
+                    }
                 });
             }
             // Opening barrier: the fresh batch is published to all actors.
@@ -345,12 +362,13 @@ impl<S: Scenario> ActorsRunner<S> {
                 if b.current.is_empty() {
                     return true;
                 }
+                let role = b.roles[actor];
                 for instance in &b.current {
                     if self.cfg.sync == SyncMode::Instance {
                         self.gate.pass(round);
                         round += 1;
                     }
-                    self.scenario.act(actor, instance, &params);
+                    self.scenario.act(role, instance, &params);
                 }
                 false
             });
@@ -381,6 +399,18 @@ impl<S: Scenario> ActorsRunner<S> {
                 }
             }
         }
+    }
+}
+
+/// A uniform random permutation of `roles` (Fisher-Yates with xorshift64*).
+fn shuffle_roles(roles: &mut [usize], rng: &mut u64) {
+    for i in (1..roles.len()).rev() {
+        *rng ^= *rng >> 12;
+        *rng ^= *rng << 25;
+        *rng ^= *rng >> 27;
+        let r = rng.wrapping_mul(0x2545_F491_4F6C_DD1D);
+        let j = (r % (i as u64 + 1)) as usize;
+        roles.swap(i, j);
     }
 }
 
@@ -497,8 +527,12 @@ mod tests {
             batch: 7,
             memory,
             sync,
+            shuffle: false,
             stop_on_first: false,
-            params: Params { increments: 10 },
+            params: Params {
+                increments: 10,
+                ..Params::default()
+            },
         }
     }
 
@@ -530,7 +564,10 @@ mod tests {
                     let t = run(*sc, cfg(N, HarnessKind::Actors, memory, sync));
                     assert_eq!(t.completed, N, "{} {memory:?} {sync:?}", sc.info().name);
                     assert_eq!(t.anomalies, 0, "{} {memory:?} {sync:?}", sc.info().name);
-                    let expected = match sc.expected(&Params { increments: 10 }) {
+                    let expected = match sc.expected(&Params {
+                        increments: 10,
+                        ..Params::default()
+                    }) {
                         crate::Observed::Int(v) => v,
                         other => panic!("unexpected {other}"),
                     };

@@ -77,12 +77,46 @@ impl std::fmt::Display for Observed {
 pub struct Params {
     /// Counter specimens: how many `+= 1` each thread does per iteration.
     pub increments: u64,
+    /// Litmus tests: where the shared variables sit (see [`Layout`]).
+    pub layout: Layout,
 }
 
 impl Default for Params {
     fn default() -> Self {
         Params {
             increments: DEFAULT_INCREMENTS,
+            layout: Layout::default(),
+        }
+    }
+}
+
+/// Where a litmus test's shared variables `x` and `y` sit, relative to each
+/// other. Each instance always has cache lines of its own, so instances
+/// never share a line with one another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// Each variable on its own 64-byte cache line (default: the measured
+    /// best for finding weak outcomes; see docs/litmus.md).
+    #[default]
+    Separate,
+    /// All variables in one cache line.
+    Shared,
+}
+
+impl Layout {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::Separate => "separate",
+            Layout::Shared => "shared",
+        }
+    }
+
+    /// Parses the CLI spelling (`separate`, `shared`).
+    pub fn parse(s: &str) -> Option<Layout> {
+        match s {
+            "separate" => Some(Layout::Separate),
+            "shared" => Some(Layout::Shared),
+            _ => None,
         }
     }
 }

@@ -1,0 +1,335 @@
+//! Litmus tests: the classic small shapes of memory-model research (SB, LB,
+//! MP, R, S, 2+2W, CoRR, WRC, IRIW), each as a relaxed variant and as fixed
+//! variants whose orderings or fences forbid the weak outcome.
+//!
+//! Every shared access is an atomic, so every variant is defined behaviour:
+//! the relaxed variants are not buggy programs but programs whose *allowed*
+//! outcomes include a non-sequentially-consistent one. An outcome is the
+//! tuple of values the actors read (their registers), plus the final value
+//! of a variable where the shape needs it (R, S, 2+2W). Each outcome is
+//! classified against the Rust (C11/C++20) memory model for the variant's
+//! orderings:
+//!
+//! * an outcome some sequentially consistent interleaving produces:
+//!   `acceptable`;
+//! * the shape's weak outcome, where the model allows it for these
+//!   orderings: `interesting` (the variant is `may-fail`);
+//! * the weak outcome where the model forbids it, and any tuple no
+//!   execution at all can produce (a value nobody wrote): `forbidden` (the
+//!   variant is `must-pass`; any count fails the run).
+//!
+//! Each variant's [`Info::hardware`] says whether the weak outcome of the
+//! code *as compiled* (the standard C11-to-hardware mappings: Relaxed is a
+//! plain access on both; SeqCst store is `xchg` on x86, `stlr` on AArch64;
+//! `fence(SeqCst)` is `mfence` / `dmb ish`) is allowed by the x86-TSO and
+//! ARMv8 hardware models, from the herdtools7 catalogue (see
+//! docs/litmus.md for the citations).
+//!
+//! Memory: `x` and `y` live in the instance, on separate cache lines or one
+//! shared line per [`Layout`]; the registers live on a cache line of their
+//! own, so recording a result never touches `x` or `y`'s lines.
+
+pub mod corr;
+pub mod iriw;
+pub mod lb;
+pub mod mp;
+pub mod r;
+pub mod s;
+pub mod sb;
+pub mod w22;
+pub mod wrc;
+
+use crate::scenario::{Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario};
+use crate::sync::{AtomicU32, Ordering};
+
+/// Registers an instance can record (IRIW's four is the most).
+pub const MAX_REGS: usize = 4;
+
+/// `u32` words in a 64-byte cache line.
+#[cfg(not(loom))]
+const LINE_WORDS: usize = 16;
+/// Under loom the layout is meaningless; keep the model small.
+#[cfg(loom)]
+const LINE_WORDS: usize = 1;
+
+/// Bits of the observed `u64` per outcome field.
+const FIELD_BITS: u32 = 4;
+const FIELD_MASK: u64 = (1 << FIELD_BITS) - 1;
+
+/// One iteration's shared memory: `x` at word 0, `y` at word 1 (shared
+/// line) or at the start of the next line (separate lines), and the
+/// registers on a third line.
+#[repr(C, align(64))]
+pub struct LitmusInstance {
+    vars: [AtomicU32; 2 * LINE_WORDS],
+    regs: [AtomicU32; MAX_REGS],
+}
+
+impl LitmusInstance {
+    pub fn new() -> Self {
+        LitmusInstance {
+            vars: std::array::from_fn(|_| AtomicU32::new(0)),
+            regs: std::array::from_fn(|_| AtomicU32::new(0)),
+        }
+    }
+
+    /// The instance's variables as laid out by `layout`.
+    #[inline]
+    pub fn vars(&self, layout: Layout) -> Vars<'_> {
+        let y = match layout {
+            Layout::Separate => LINE_WORDS,
+            Layout::Shared => 1,
+        };
+        Vars {
+            x: &self.vars[0],
+            y: &self.vars[y],
+            regs: &self.regs,
+        }
+    }
+}
+
+impl Default for LitmusInstance {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What an actor works on: the two shared variables and its registers.
+pub struct Vars<'a> {
+    pub x: &'a AtomicU32,
+    pub y: &'a AtomicU32,
+    regs: &'a [AtomicU32; MAX_REGS],
+}
+
+impl Vars<'_> {
+    /// Records a value the actor read into register `reg`.
+    #[inline]
+    pub fn record(&self, reg: usize, value: u32) {
+        // Relaxed: the register is read only by the judge, after the
+        // harness's closing barrier (or the test's join), which orders this
+        // store before that read. The test's own accesses must get no extra
+        // ordering from it, and do not: it comes after them.
+        self.regs[reg].store(value, Ordering::Relaxed);
+    }
+
+    fn reg(&self, reg: usize) -> u32 {
+        // Relaxed: runs after the barrier or join that orders every actor's
+        // `record` before it.
+        self.regs[reg].load(Ordering::Relaxed)
+    }
+
+    fn final_value(&self, var: Var) -> u32 {
+        let cell = match var {
+            Var::X => self.x,
+            Var::Y => self.y,
+        };
+        // Relaxed: runs after the barrier or join that orders every store
+        // before it, so this reads the last store in modification order.
+        cell.load(Ordering::Relaxed)
+    }
+}
+
+/// A shared variable of a shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Var {
+    X,
+    Y,
+}
+
+/// One element of an outcome tuple.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The value an actor recorded in register n.
+    Reg(usize),
+    /// The variable's value once every actor is done (the last store in
+    /// its modification order).
+    Final(Var),
+}
+
+/// A litmus shape: its outcome tuple and which tuples are which.
+pub struct Shape {
+    /// Conventional name, e.g. `SB`.
+    pub name: &'static str,
+    pub actors: usize,
+    /// The outcome tuple: (label, what it reads).
+    pub fields: &'static [(&'static str, Field)],
+    /// The weak (non-SC) outcome.
+    pub weak: &'static [u32],
+    /// Every outcome some sequentially consistent interleaving produces.
+    pub sc: &'static [&'static [u32]],
+}
+
+/// Packs an outcome tuple into the observed `u64`: field i in bits 4i..4i+4.
+/// Values over 15 saturate to 15 (no shape writes one, so it is garbage).
+pub const fn encode(values: &[u32]) -> u64 {
+    let mut out = 0u64;
+    let mut i = 0;
+    while i < values.len() {
+        let v = if values[i] as u64 > FIELD_MASK {
+            FIELD_MASK
+        } else {
+            values[i] as u64
+        };
+        out |= v << (FIELD_BITS * i as u32);
+        i += 1;
+    }
+    out
+}
+
+impl Shape {
+    pub fn weak_code(&self) -> u64 {
+        encode(self.weak)
+    }
+
+    /// The observed value of a finished instance.
+    pub fn observe(&self, instance: &LitmusInstance, layout: Layout) -> u64 {
+        let v = instance.vars(layout);
+        let mut values = [0u32; 16];
+        for (i, (_, field)) in self.fields.iter().enumerate() {
+            values[i] = match *field {
+                Field::Reg(r) => v.reg(r),
+                Field::Final(var) => v.final_value(var),
+            };
+        }
+        encode(&values[..self.fields.len()])
+    }
+
+    /// `r0=0 r1=0`-style text of an observed value.
+    pub fn render(&self, observed: u64) -> String {
+        let mut out = String::new();
+        for (i, (label, _)) in self.fields.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let v = (observed >> (FIELD_BITS * i as u32)) & FIELD_MASK;
+            out.push_str(&format!("{label}={v}"));
+        }
+        out
+    }
+
+    /// Classifies an outcome; `weak` is the class of the weak outcome for
+    /// the variant's orderings.
+    pub fn classify(&self, observed: u64, weak: OutcomeClass) -> OutcomeClass {
+        if observed == self.weak_code() {
+            weak
+        } else if self.sc.iter().any(|o| encode(o) == observed) {
+            OutcomeClass::Acceptable
+        } else {
+            OutcomeClass::Forbidden
+        }
+    }
+}
+
+/// What a variant's actor does: `role` in 0..actors.
+pub type ActFn = fn(role: usize, v: &Vars<'_>);
+
+/// One litmus variant: a shape, the orderings (its `act`), and whether the
+/// language model allows the weak outcome for those orderings.
+pub struct Litmus {
+    pub info: &'static Info,
+    pub shape: &'static Shape,
+    /// `Interesting` if the model allows the weak outcome, else `Forbidden`.
+    pub weak: OutcomeClass,
+    pub act: ActFn,
+}
+
+/// Default iterations of a litmus run: a few seconds on a 2-core machine.
+pub const DEFAULT_ITERATIONS: u64 = 10_000_000;
+/// Instances per batch (see docs/litmus.md for the measurement).
+pub const DEFAULT_BATCH: usize = 4096;
+
+/// The `Info` of a litmus variant (a `const fn` so variants are statics).
+pub const fn info(
+    name: &'static str,
+    weak: OutcomeClass,
+    actors: usize,
+    summary: &'static str,
+    hardware: &'static [(&'static str, &'static str)],
+) -> Info {
+    Info {
+        name,
+        family: "litmus",
+        expectation: match weak {
+            OutcomeClass::Interesting => Expectation::MayFail,
+            _ => Expectation::MustPass,
+        },
+        article: None,
+        summary,
+        actors,
+        spawn_first: 0,
+        default_iterations: DEFAULT_ITERATIONS,
+        default_batch: DEFAULT_BATCH,
+        uses_increments: false,
+        hardware,
+    }
+}
+
+/// Hardware verdicts on the weak outcome of the code as compiled.
+pub const HW_BOTH_ALLOW: &[(&str, &str)] = &[("x86-TSO", "allowed"), ("ARMv8", "allowed")];
+pub const HW_ARM_ONLY: &[(&str, &str)] = &[("x86-TSO", "forbidden"), ("ARMv8", "allowed")];
+pub const HW_X86_ONLY: &[(&str, &str)] = &[("x86-TSO", "allowed"), ("ARMv8", "forbidden")];
+pub const HW_NEITHER: &[(&str, &str)] = &[("x86-TSO", "forbidden"), ("ARMv8", "forbidden")];
+
+/// Declares a litmus variant as a `pub static` of type [`Litmus`].
+macro_rules! variant {
+    (
+        $(#[$meta:meta])*
+        $id:ident: $name:literal, $shape:expr, $weak:ident, $hw:expr, $act:expr,
+        $summary:literal
+    ) => {
+        $(#[$meta])*
+        pub static $id: $crate::litmus::Litmus = $crate::litmus::Litmus {
+            info: &$crate::litmus::info(
+                $name,
+                $crate::scenario::OutcomeClass::$weak,
+                $shape.actors,
+                $summary,
+                $hw,
+            ),
+            shape: &$shape,
+            weak: $crate::scenario::OutcomeClass::$weak,
+            act: $act,
+        };
+    };
+}
+pub(crate) use variant;
+
+impl Scenario for Litmus {
+    type Instance = LitmusInstance;
+
+    fn info(&self) -> &'static Info {
+        self.info
+    }
+
+    fn new_instance(&self, _params: &Params) -> LitmusInstance {
+        LitmusInstance::new()
+    }
+
+    #[inline]
+    fn act(&self, actor: usize, instance: &LitmusInstance, params: &Params) {
+        (self.act)(actor, &instance.vars(params.layout));
+    }
+
+    fn observe(&self, instance: &LitmusInstance, params: &Params) -> u64 {
+        self.shape.observe(instance, params.layout)
+    }
+
+    fn classify(&self, observed: u64, _params: &Params) -> OutcomeClass {
+        self.shape.classify(observed, self.weak)
+    }
+
+    fn expected(&self, _params: &Params) -> Observed {
+        Observed::Text(format!("not {}", self.shape.render(self.shape.weak_code())))
+    }
+
+    fn render(&self, observed: u64) -> Observed {
+        Observed::Text(self.shape.render(observed))
+    }
+}
+
+impl Litmus {
+    /// Whether observed value `observed` is the shape's weak outcome.
+    pub fn is_weak(&self, observed: u64) -> bool {
+        observed == self.shape.weak_code()
+    }
+}
