@@ -9,9 +9,7 @@
 //! Defaults: 10000000 iterations, 5 runs, the scenario's default batch,
 //! `instance` sync, the default layout, `reuse` memory, no shuffle.
 
-use orderhunt_scenarios::{
-    find, Config, HarnessKind, Layout, MemoryMode, Params, SyncMode, Tally,
-};
+use orderhunt_scenarios::{find, Config, HarnessKind, Layout, MemoryMode, Params, SyncMode, Tally};
 use std::time::Instant;
 
 fn main() {

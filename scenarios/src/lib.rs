@@ -16,6 +16,4 @@ pub mod sync;
 
 pub use harness::{Config, HarnessKind, MemoryMode, Progress, Runner, SyncMode};
 pub use registry::{all, find, DynScenario};
-pub use scenario::{
-    Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario, Tally,
-};
+pub use scenario::{Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario, Tally};

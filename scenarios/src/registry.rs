@@ -1,8 +1,8 @@
 //! The list of scenarios. A new scenario is one file plus one line here.
 
 use crate::harness::{ActorsRunner, Config, HarnessKind, Runner, SpawnRunner};
-use crate::scenario::{Info, Observed, OutcomeClass, Params, Scenario};
 use crate::litmus::{corr, iriw, lb, mp, r, s, sb, w22, wrc};
+use crate::scenario::{Info, Observed, OutcomeClass, Params, Scenario};
 use crate::{arc, array, counter};
 
 /// A scenario behind a trait object, for the binary.

@@ -21,7 +21,12 @@ use crate::sync::{fence, Ordering};
 pub static SHAPE: Shape = Shape {
     name: "IRIW",
     actors: 4,
-    fields: &[("r0", Reg(0)), ("r1", Reg(1)), ("r2", Reg(2)), ("r3", Reg(3))],
+    fields: &[
+        ("r0", Reg(0)),
+        ("r1", Reg(1)),
+        ("r2", Reg(2)),
+        ("r3", Reg(3)),
+    ],
     weak: &[1, 0, 1, 0],
     // Every tuple but the weak one: some interleaving produces each.
     sc: &[

@@ -91,7 +91,7 @@ fn seqcst(role: usize, v: &Vars<'_>) {
 variant! {
     /// `lb`: all Relaxed; allowed by the model and by ARMv8, not by x86.
     LB: "lb", SHAPE, Interesting, HW_ARM_ONLY, relaxed,
-    "load buffering, Relaxed: r0=1 r1=1 allowed (ARM only; loom and Miri cannot show it)"
+    "load buffering, Relaxed: r0=1 r1=1 allowed (ARM only; beyond loom and Miri)"
 }
 variant! {
     /// `lb-relacq`: Acquire loads, Release stores.

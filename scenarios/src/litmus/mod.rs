@@ -333,3 +333,251 @@ impl Litmus {
         observed == self.shape.weak_code()
     }
 }
+
+/// Every litmus variant in the registry, with its concrete type.
+pub fn variants() -> impl Iterator<Item = &'static Litmus> {
+    [
+        &sb::SB,
+        &sb::SB_RELACQ,
+        &sb::SB_SEQCST,
+        &sb::SB_FENCES,
+        &lb::LB,
+        &lb::LB_RELACQ,
+        &lb::LB_SEQCST,
+        &mp::MP,
+        &mp::MP_RELACQ,
+        &mp::MP_FENCES,
+        &mp::MP_SEQCST,
+        &r::R,
+        &r::R_SEQCST,
+        &r::R_FENCES,
+        &s::S,
+        &s::S_RELACQ,
+        &s::S_SEQCST,
+        &w22::W22,
+        &w22::W22_RELEASE,
+        &w22::W22_SEQCST,
+        &w22::W22_FENCES,
+        &corr::CORR,
+        &wrc::WRC,
+        &wrc::WRC_RELACQ,
+        &wrc::WRC_SEQCST,
+        &iriw::IRIW,
+        &iriw::IRIW_RELACQ,
+        &iriw::IRIW_SEQCST,
+        &iriw::IRIW_FENCES,
+    ]
+    .into_iter()
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::harness::{Config, HarnessKind, MemoryMode, SyncMode};
+    use crate::registry;
+    use crate::scenario::Tally;
+
+    fn run(name: &str, cfg: Config) -> Tally {
+        let sc = registry::find(name).unwrap_or_else(|| panic!("{name} not registered"));
+        let runner = sc.runner(cfg);
+        std::thread::scope(|s| {
+            let r = &runner;
+            let handles: Vec<_> = (0..r.threads())
+                .map(|i| s.spawn(move || r.run_thread(i)))
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().unwrap())
+                .next()
+                .unwrap()
+        })
+    }
+
+    fn cfg(iterations: u64, sync: SyncMode, layout: Layout, shuffle: bool) -> Config {
+        Config {
+            iterations,
+            harness: HarnessKind::Actors,
+            batch: if cfg!(miri) { 2 } else { 512 },
+            memory: MemoryMode::Reuse,
+            sync,
+            shuffle,
+            stop_on_first: false,
+            params: Params {
+                layout,
+                ..Params::default()
+            },
+        }
+    }
+
+    #[test]
+    fn every_variant_is_registered_once_with_a_consistent_info() {
+        let mut names = std::collections::BTreeSet::new();
+        for v in variants() {
+            let info = v.info;
+            assert!(names.insert(info.name), "{} twice", info.name);
+            let found = registry::find(info.name).expect("registered");
+            assert!(std::ptr::eq(found.info(), info), "{}", info.name);
+            assert_eq!(info.actors, v.shape.actors);
+            assert_eq!(info.hardware.len(), 2, "{}", info.name);
+            assert_eq!(
+                info.expectation == Expectation::MayFail,
+                v.weak == OutcomeClass::Interesting,
+                "{}",
+                info.name
+            );
+            assert_ne!(v.weak, OutcomeClass::Acceptable);
+        }
+        assert_eq!(names.len(), 29);
+        let in_registry = registry::all()
+            .iter()
+            .filter(|s| s.info().family == "litmus")
+            .count();
+        assert_eq!(in_registry, names.len());
+    }
+
+    #[test]
+    fn shapes_list_every_tuple_once() {
+        for v in variants() {
+            let shape = v.shape;
+            assert_eq!(shape.weak.len(), shape.fields.len(), "{}", shape.name);
+            let mut seen = std::collections::BTreeSet::new();
+            assert!(seen.insert(shape.weak_code()));
+            for o in shape.sc {
+                assert_eq!(o.len(), shape.fields.len(), "{}", shape.name);
+                assert!(seen.insert(encode(o)), "{} lists {o:?} twice", shape.name);
+            }
+        }
+    }
+
+    #[test]
+    fn encode_render_classify() {
+        let sb = &sb::SB;
+        assert_eq!(encode(&[1, 0]), 1);
+        assert_eq!(encode(&[0, 1]), 0x10);
+        assert_eq!(encode(&[99]), 15, "saturates");
+        assert_eq!(sb.render(0), Observed::Text("r0=0 r1=0".into()));
+        assert_eq!(sb.render(0x11), Observed::Text("r0=1 r1=1".into()));
+        assert_eq!(sb.expected(&Params::default()).to_string(), "not r0=0 r1=0");
+        let p = Params::default();
+        assert_eq!(sb.classify(0, &p), OutcomeClass::Interesting);
+        assert_eq!(sb.classify(0x10, &p), OutcomeClass::Acceptable);
+        assert_eq!(
+            sb.classify(0x2, &p),
+            OutcomeClass::Forbidden,
+            "nobody writes 2"
+        );
+        assert_eq!(sb::SB_SEQCST.classify(0, &p), OutcomeClass::Forbidden);
+        assert_eq!(
+            r::R.render(encode(&[0, 2])),
+            Observed::Text("r0=0 y=2".into())
+        );
+        assert_eq!(w22::W22.classify(0x22, &p), OutcomeClass::Interesting);
+        assert_eq!(w22::W22.classify(0x11, &p), OutcomeClass::Acceptable);
+        assert_eq!(w22::W22.classify(0, &p), OutcomeClass::Forbidden);
+    }
+
+    #[test]
+    fn instance_layouts_put_variables_where_promised() {
+        let inst = LitmusInstance::new();
+        let base = &inst as *const LitmusInstance as usize;
+        assert_eq!(base % 64, 0, "instances start on a cache line");
+        let sep = inst.vars(Layout::Separate);
+        let shared = inst.vars(Layout::Shared);
+        let addr = |a: &AtomicU32| a as *const AtomicU32 as usize;
+        assert_eq!(addr(sep.x) / 64, addr(shared.y) / 64, "shared: one line");
+        assert_ne!(addr(sep.x) / 64, addr(sep.y) / 64, "separate: two lines");
+        let regs = addr(&sep.regs[0]);
+        assert!(regs / 64 != addr(sep.x) / 64 && regs / 64 != addr(sep.y) / 64);
+        assert_eq!(std::mem::size_of::<LitmusInstance>(), 192);
+    }
+
+    /// No variant shows a forbidden outcome, in every layout and sync mode,
+    /// and the histogram accounts for every iteration.
+    #[test]
+    fn no_forbidden_outcomes_and_histograms_sum_to_completed() {
+        for v in variants() {
+            let name = v.info.name;
+            let n: u64 = if cfg!(miri) {
+                4
+            } else if v.shape.actors > 2 {
+                // More actors than this machine may have cores: each
+                // instance's rendezvous can cost a context switch.
+                2_000
+            } else {
+                20_000
+            };
+            for layout in [Layout::Separate, Layout::Shared] {
+                for (sync, shuffle) in [
+                    (SyncMode::Instance, false),
+                    (SyncMode::Batch, false),
+                    (SyncMode::Instance, true),
+                ] {
+                    // The full count in the default settings, a quarter in
+                    // the others (the suite stays quick on a busy machine).
+                    let default =
+                        layout == Layout::default() && sync == SyncMode::Instance && !shuffle;
+                    let n = if default { n } else { n.div_ceil(4) };
+                    let t = run(name, cfg(n, sync, layout, shuffle));
+                    let what = format!("{name} {layout:?} {sync:?} shuffle={shuffle}");
+                    assert_eq!(t.completed, n, "{what}");
+                    assert_eq!(t.forbidden, 0, "{what}: {:?}", t.outcomes);
+                    assert_eq!(t.other, 0, "{what}");
+                    assert_eq!(t.outcomes.values().sum::<u64>(), t.completed, "{what}");
+                    if v.weak == OutcomeClass::Forbidden {
+                        assert_eq!(t.anomalies, 0, "{what}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The hunt works: on x86 and ARM alike, the SB weak outcome shows up.
+    /// With both actors on their own cores it is about half of all
+    /// outcomes, found in the first few iterations; but these threads are
+    /// unpinned, and on a busy machine the scheduler may keep both on one
+    /// core for a while (then no weak outcome can appear: measured, 1 run
+    /// in 20 found none in its first 10^6 iterations). So the bound is
+    /// time, not iterations: up to 10^9 iterations or 120 s.
+    #[cfg(not(miri))]
+    #[test]
+    fn sb_weak_outcome_is_found() {
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+            eprintln!("skipped: SB needs two cores running at once");
+            return;
+        }
+        let mut c = cfg(1_000_000_000, SyncMode::Instance, Layout::default(), false);
+        c.stop_on_first = true;
+        let sc = registry::find("sb").unwrap();
+        let runner = sc.runner(c);
+        let t = std::thread::scope(|s| {
+            let r = &runner;
+            let handles: Vec<_> = (0..r.threads())
+                .map(|i| s.spawn(move || r.run_thread(i)))
+                .collect();
+            let start = std::time::Instant::now();
+            while !handles.iter().all(|h| h.is_finished()) {
+                if start.elapsed() > std::time::Duration::from_secs(120) {
+                    r.progress().request_stop();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().unwrap())
+                .next()
+                .unwrap()
+        });
+        assert!(
+            t.anomalies > 0,
+            "no r0=0 r1=0 in {} iterations",
+            t.completed
+        );
+        assert_eq!(t.forbidden, 0);
+        let (_, observed) = t.first_anomaly.unwrap();
+        assert_eq!(observed, encode(&[0, 0]));
+        eprintln!(
+            "first r0=0 r1=0 at iteration {}",
+            t.first_anomaly.unwrap().0
+        );
+    }
+}

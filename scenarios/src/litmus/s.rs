@@ -85,7 +85,7 @@ fn seqcst(role: usize, v: &Vars<'_>) {
 variant! {
     /// `s`: all Relaxed.
     S: "s", SHAPE, Interesting, HW_ARM_ONLY, relaxed,
-    "S, Relaxed: r0=1 with final x=2 allowed (ARM only; loom and Miri cannot show it)"
+    "S, Relaxed: r0=1 with final x=2 allowed (ARM only)"
 }
 variant! {
     /// `s-relacq`: Release store of y, Acquire load of it.
