@@ -3,13 +3,16 @@
 //!
 //! ```text
 //! cargo run --release -p orderhunt-scenarios --example litmus_hunt -- \
-//!     sb [iterations] [runs] [batch] [sync] [layout] [memory] [shuffle]
+//!     sb [iterations] [runs] [batch] [sync] [layout] [memory] [shuffle] [skew]
 //! ```
 //!
 //! Defaults: 10000000 iterations, 5 runs, the scenario's default batch,
-//! `instance` sync, the default layout, `reuse` memory, no shuffle.
+//! `instance` sync, the default layout, `reuse` memory, no shuffle, the
+//! default skew. `-` keeps an argument's default.
 
-use orderhunt_scenarios::{find, Config, HarnessKind, Layout, MemoryMode, Params, SyncMode, Tally};
+use orderhunt_scenarios::{
+    find, Config, HarnessKind, Layout, MemoryMode, Params, SyncMode, Tally, DEFAULT_SKEW,
+};
 use std::time::Instant;
 
 fn main() {
@@ -20,11 +23,7 @@ fn main() {
     let iterations: u64 = arg(1).map_or(10_000_000, |s| s.parse().expect("iterations"));
     let runs: usize = arg(2).map_or(5, |s| s.parse().expect("runs"));
     let batch: usize = arg(3).map_or(sc.info().default_batch, |s| s.parse().expect("batch"));
-    let sync = match arg(4).unwrap_or("instance") {
-        "instance" => SyncMode::Instance,
-        "batch" => SyncMode::Batch,
-        other => panic!("sync: {other}"),
-    };
+    let sync = arg(4).map_or(SyncMode::Instance, |s| SyncMode::parse(s).expect("sync"));
     let layout = arg(5).map_or(Layout::default(), |s| Layout::parse(s).expect("layout"));
     let memory = match arg(6).unwrap_or("reuse") {
         "leak" => MemoryMode::Leak,
@@ -33,6 +32,7 @@ fn main() {
         other => panic!("memory: {other}"),
     };
     let shuffle = arg(7).is_some_and(|s| s == "shuffle");
+    let skew: u32 = arg(8).map_or(DEFAULT_SKEW, |s| s.parse().expect("skew"));
     let cfg = Config {
         iterations,
         harness: HarnessKind::Actors,
@@ -40,6 +40,7 @@ fn main() {
         memory,
         sync,
         shuffle,
+        skew,
         stop_on_first: false,
         params: Params {
             layout,
@@ -47,7 +48,7 @@ fn main() {
         },
     };
     println!(
-        "{name}: {iterations} iterations x {runs} runs, batch {batch}, sync {}, layout {}, memory {}, shuffle {shuffle}",
+        "{name}: {iterations} iterations x {runs} runs, batch {batch}, sync {}, layout {}, memory {}, shuffle {shuffle}, skew {skew}",
         sync.as_str(),
         layout.as_str(),
         memory.as_str()

@@ -44,6 +44,11 @@ impl MemoryMode {
     }
 }
 
+/// Default [`Config::skew`]: measured best for the SB hunt on a 2-core
+/// x86 VM (docs/litmus.md), and harmless for other scenarios (at most a
+/// few pause instructions per instance).
+pub const DEFAULT_SKEW: u32 = 4;
+
 /// Batch buffers in arena mode.
 pub const ARENA_RING: usize = 16;
 
@@ -54,6 +59,11 @@ pub enum SyncMode {
     Instance,
     /// The actors meet only between batches and run their instances freely.
     Batch,
+    /// Before every instance a rotating leader posts the start and the
+    /// others wait for the post; the leader does not wait for them
+    /// (litmus7's default `user` barrier). Half the gate traffic of
+    /// `Instance`; the actors stay within one instance of each other.
+    Post,
 }
 
 impl SyncMode {
@@ -61,6 +71,17 @@ impl SyncMode {
         match self {
             SyncMode::Instance => "instance",
             SyncMode::Batch => "batch",
+            SyncMode::Post => "post",
+        }
+    }
+
+    /// Parses the CLI spelling (`instance`, `batch`, `post`).
+    pub fn parse(s: &str) -> Option<SyncMode> {
+        match s {
+            "instance" => Some(SyncMode::Instance),
+            "batch" => Some(SyncMode::Batch),
+            "post" => Some(SyncMode::Post),
+            _ => None,
         }
     }
 }
@@ -94,6 +115,12 @@ pub struct Config {
     /// thread placement the same way), so that with pinned threads every
     /// role runs on every core. Judging stays with thread 0.
     pub shuffle: bool,
+    /// Actors harness, with per-instance sync: after passing the start
+    /// gate, each actor thread spins for a delay drawn afresh every batch
+    /// from 0..=skew pause-loop iterations (litmus7's timebase delays), so
+    /// that the batches sweep the relative start times of the actors.
+    /// 0: no delay.
+    pub skew: u32,
     pub stop_on_first: bool,
     pub params: Params,
 }
@@ -181,6 +208,46 @@ impl InstanceGate {
     }
 }
 
+/// The per-instance start post of [`SyncMode::Post`]: in round r the actor
+/// `r % parties` posts, the others wait until they see the post. Like
+/// [`InstanceGate`], purely a timing device (no data goes through it). On a
+/// cache line of its own, so that posting never disturbs the instances'.
+#[repr(align(128))]
+pub struct StartPost {
+    parties: u64,
+    posted: AtomicU64,
+}
+
+impl StartPost {
+    pub fn new(parties: usize) -> Self {
+        StartPost {
+            parties: parties as u64,
+            posted: AtomicU64::new(0),
+        }
+    }
+
+    /// `round`: as for [`InstanceGate::pass`]; `actor`: this thread's
+    /// index. The leader of the round returns at once, the others when they
+    /// see its post (or a later one: a follower that lags behind by more
+    /// than a round does not wait again).
+    #[inline]
+    pub fn pass(&self, round: u64, actor: usize) {
+        if round % self.parties == actor as u64 {
+            // Relaxed: a timing signal only (see the type's doc). The
+            // leader reached this round only after seeing the previous
+            // round's post, so the value only grows.
+            self.posted.store(round + 1, Ordering::Relaxed);
+        } else {
+            let mut backoff = Backoff::new();
+            // Relaxed: we only wait for the value to reach our round;
+            // coherence makes the leader's store visible eventually.
+            while self.posted.load(Ordering::Relaxed) <= round {
+                backoff.snooze();
+            }
+        }
+    }
+}
+
 /// Progress shared with the thread that shows a progress bar, and the stop
 /// request. Display-only counters: exact counts come back in the [`Tally`].
 #[derive(Default)]
@@ -223,6 +290,8 @@ struct Batches<I> {
     /// `roles[thread]`: the role (the `actor` argument of `act`) that actor
     /// thread plays in the current batch.
     roles: Vec<usize>,
+    /// `delays[thread]`: its start delay after the gate in this batch.
+    delays: Vec<u32>,
     ring: Vec<Vec<I>>,
     ring_pos: usize,
 }
@@ -233,6 +302,7 @@ impl<I> Batches<I> {
             mode,
             current: Vec::new(),
             roles: Vec::new(),
+            delays: Vec::new(),
             ring: Vec::new(),
             ring_pos: 0,
         }
@@ -285,6 +355,7 @@ pub struct ActorsRunner<S: Scenario> {
     batches: UnsafeCell<Batches<S::Instance>>,
     barrier: SpinBarrier,
     gate: InstanceGate,
+    post: StartPost,
     progress: Progress,
 }
 
@@ -309,6 +380,7 @@ impl<S: Scenario> ActorsRunner<S> {
             batches: UnsafeCell::new(Batches::new(cfg.memory)),
             barrier: SpinBarrier::new(actors),
             gate: InstanceGate::new(actors),
+            post: StartPost::new(actors),
             progress: Progress::default(),
         }
     }
@@ -351,6 +423,15 @@ impl<S: Scenario> ActorsRunner<S> {
                     if self.cfg.shuffle {
                         shuffle_roles(&mut b.roles, &mut rng);
                     }
+                    b.delays.clear();
+                    for _ in 0..self.actors {
+                        let d = if self.cfg.skew == 0 {
+                            0
+                        } else {
+                            (next_random(&mut rng) % (u64::from(self.cfg.skew) + 1)) as u32
+                        };
+                        b.delays.push(d);
+                    }
                 });
             }
             // Opening barrier: the fresh batch is published to all actors.
@@ -363,10 +444,20 @@ impl<S: Scenario> ActorsRunner<S> {
                     return true;
                 }
                 let role = b.roles[actor];
+                let delay = b.delays[actor];
                 for instance in &b.current {
-                    if self.cfg.sync == SyncMode::Instance {
-                        self.gate.pass(round);
-                        round += 1;
+                    match self.cfg.sync {
+                        SyncMode::Instance => {
+                            self.gate.pass(round);
+                            round += 1;
+                            spin_delay(delay);
+                        }
+                        SyncMode::Post => {
+                            self.post.pass(round, actor);
+                            round += 1;
+                            spin_delay(delay);
+                        }
+                        SyncMode::Batch => {}
                     }
                     self.scenario.act(role, instance, &params);
                 }
@@ -402,16 +493,32 @@ impl<S: Scenario> ActorsRunner<S> {
     }
 }
 
-/// A uniform random permutation of `roles` (Fisher-Yates with xorshift64*).
+/// The next number of the leader's xorshift64* generator.
+fn next_random(rng: &mut u64) -> u64 {
+    *rng ^= *rng >> 12;
+    *rng ^= *rng << 25;
+    *rng ^= *rng >> 27;
+    rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+}
+
+/// A uniform random permutation of `roles` (Fisher-Yates).
 fn shuffle_roles(roles: &mut [usize], rng: &mut u64) {
     for i in (1..roles.len()).rev() {
-        *rng ^= *rng >> 12;
-        *rng ^= *rng << 25;
-        *rng ^= *rng >> 27;
-        let r = rng.wrapping_mul(0x2545_F491_4F6C_DD1D);
-        let j = (r % (i as u64 + 1)) as usize;
+        let j = (next_random(rng) % (i as u64 + 1)) as usize;
         roles.swap(i, j);
     }
+}
+
+/// Spins `n` pause-loop iterations (a start delay; nothing under loom,
+/// where time means nothing).
+#[inline]
+fn spin_delay(n: u32) {
+    #[cfg(not(loom))]
+    for _ in 0..n {
+        std::hint::spin_loop();
+    }
+    #[cfg(loom)]
+    let _ = n;
 }
 
 /// The seed article's harness: threads spawned per iteration.
@@ -528,6 +635,7 @@ mod tests {
             memory,
             sync,
             shuffle: false,
+            skew: 0,
             stop_on_first: false,
             params: Params {
                 increments: 10,
@@ -560,7 +668,7 @@ mod tests {
                 continue;
             }
             for memory in [MemoryMode::Leak, MemoryMode::Arena, MemoryMode::Reuse] {
-                for sync in [SyncMode::Instance, SyncMode::Batch] {
+                for sync in [SyncMode::Instance, SyncMode::Batch, SyncMode::Post] {
                     let t = run(*sc, cfg(N, HarnessKind::Actors, memory, sync));
                     assert_eq!(t.completed, N, "{} {memory:?} {sync:?}", sc.info().name);
                     assert_eq!(t.anomalies, 0, "{} {memory:?} {sync:?}", sc.info().name);

@@ -14,6 +14,6 @@ pub mod registry;
 pub mod scenario;
 pub mod sync;
 
-pub use harness::{Config, HarnessKind, MemoryMode, Progress, Runner, SyncMode};
+pub use harness::{Config, HarnessKind, MemoryMode, Progress, Runner, SyncMode, DEFAULT_SKEW};
 pub use registry::{all, find, DynScenario};
 pub use scenario::{Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario, Tally};

@@ -401,6 +401,7 @@ mod tests {
             memory: MemoryMode::Reuse,
             sync,
             shuffle,
+            skew: crate::harness::DEFAULT_SKEW,
             stop_on_first: false,
             params: Params {
                 layout,
@@ -510,6 +511,7 @@ mod tests {
                 for (sync, shuffle) in [
                     (SyncMode::Instance, false),
                     (SyncMode::Batch, false),
+                    (SyncMode::Post, false),
                     (SyncMode::Instance, true),
                 ] {
                     // The full count in the default settings, a quarter in
