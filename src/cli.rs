@@ -73,8 +73,19 @@ pub enum MemoryArg {
 pub enum SyncArg {
     /// Actors meet before every instance (best at provoking races).
     Instance,
+    /// A rotating leader posts each instance's start and does not wait for
+    /// the others (litmus7's `user` barrier): cheaper, looser.
+    Post,
     /// Actors meet only between batches.
     Batch,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayoutArg {
+    /// Each shared variable on its own cache line.
+    Separate,
+    /// All shared variables in one cache line.
+    Shared,
 }
 
 /// Options shared by `run` and `soak`.
@@ -91,6 +102,21 @@ pub struct EngineArgs {
     /// Instances per batch between rendezvous [default: per scenario].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub batch: Option<u64>,
+
+    /// After the start gate, each actor waits a random 0..=N pause loops,
+    /// drawn afresh every batch, so batches sweep the actors' relative
+    /// start times (litmus7's timebase delays). 0 turns it off.
+    #[arg(long, value_name = "N", default_value_t = orderhunt_scenarios::harness::DEFAULT_SKEW)]
+    pub skew: u32,
+
+    /// Give the actor threads a fresh random permutation of the roles every
+    /// batch, so every role runs on every core (jcstress-style).
+    #[arg(long)]
+    pub shuffle: bool,
+
+    /// Litmus tests: where the shared variables sit.
+    #[arg(long, value_enum, default_value_t = LayoutArg::Separate)]
+    pub layout: LayoutArg,
 
     /// Counter specimens: `+= 1` per thread per iteration.
     #[arg(long, value_name = "N", default_value_t = orderhunt_scenarios::scenario::DEFAULT_INCREMENTS,
@@ -121,9 +147,10 @@ pub struct RunArgs {
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub iterations: Option<u64>,
 
-    /// Where each iteration's state lives.
-    #[arg(long, value_enum, default_value_t = MemoryArg::Leak)]
-    pub memory: MemoryArg,
+    /// Where each iteration's state lives [default: leak for the article's
+    /// specimens, as the article does; reuse for the litmus catalog].
+    #[arg(long, value_enum)]
+    pub memory: Option<MemoryArg>,
 
     /// Refuse a leak-mode run that would leak more than this (e.g. 512M, 4G).
     #[arg(long, value_name = "SIZE", default_value = "2G", value_parser = parse_size)]

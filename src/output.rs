@@ -55,6 +55,9 @@ pub fn scenario_result(
     if info.uses_increments {
         params_json.insert("increments".to_string(), params.increments.into());
     }
+    if info.family == "litmus" {
+        params_json.insert("layout".to_string(), params.layout.as_str().into());
+    }
     ScenarioResult {
         scenario: info.name.to_string(),
         expectation: info.expectation.as_str().to_string(),
@@ -66,6 +69,8 @@ pub fn scenario_result(
             pinned: pinned.to_vec(),
             batch: cfg.batch,
             sync: cfg.sync.as_str().to_string(),
+            skew: cfg.skew,
+            shuffle: cfg.shuffle,
             stop_on_first: cfg.stop_on_first,
             params: params_json,
         },
@@ -242,7 +247,7 @@ pub fn verdict(r: &ScenarioResult) -> &'static str {
     match (must_pass, r.forbidden > 0, r.anomalies > 0) {
         (_, true, _) => "FAIL (forbidden outcome)",
         (true, false, _) => "pass",
-        (false, false, true) => "bug shown",
+        (false, false, true) => "anomaly shown",
         (false, false, false) => "not shown here",
     }
 }

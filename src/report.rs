@@ -110,6 +110,12 @@ pub struct Settings {
     pub batch: usize,
     /// `instance` (actors meet before every instance) or `batch`.
     pub sync: String,
+    /// Random start delay bound after the gate (pause loops), 0 = none.
+    #[serde(default)]
+    pub skew: u32,
+    /// Roles permuted across actor threads every batch.
+    #[serde(default)]
+    pub shuffle: bool,
     pub stop_on_first: bool,
     /// Scenario parameters, e.g. {"increments": 1000}.
     #[serde(default)]

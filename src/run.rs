@@ -1,9 +1,12 @@
 //! `orderhunt run`.
 
-use crate::cli::{resolve_scenarios, EngineArgs, HarnessArg, MemoryArg, RunArgs, SyncArg};
+use crate::cli::{
+    resolve_scenarios, EngineArgs, HarnessArg, LayoutArg, MemoryArg, RunArgs, SyncArg,
+};
 use crate::engine::{self, Placement};
 use crate::error::{Error, Result};
 use crate::output;
+use orderhunt_scenarios::scenario::Layout;
 use orderhunt_scenarios::{Config, DynScenario, HarnessKind, MemoryMode, Params, SyncMode};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -13,7 +16,7 @@ use std::time::SystemTime;
 pub fn config_for(
     scenario: &dyn DynScenario,
     iterations: u64,
-    memory: MemoryArg,
+    memory: Option<MemoryArg>,
     engine: &EngineArgs,
 ) -> Config {
     let info = scenario.info();
@@ -25,17 +28,25 @@ pub fn config_for(
         },
         batch: engine.batch.map_or(info.default_batch, |b| b as usize),
         memory: match memory {
-            MemoryArg::Leak => MemoryMode::Leak,
-            MemoryArg::Arena => MemoryMode::Arena,
-            MemoryArg::Reuse => MemoryMode::Reuse,
+            None => info.default_memory,
+            Some(MemoryArg::Leak) => MemoryMode::Leak,
+            Some(MemoryArg::Arena) => MemoryMode::Arena,
+            Some(MemoryArg::Reuse) => MemoryMode::Reuse,
         },
         sync: match engine.sync {
             SyncArg::Instance => SyncMode::Instance,
+            SyncArg::Post => SyncMode::Post,
             SyncArg::Batch => SyncMode::Batch,
         },
+        shuffle: engine.shuffle,
+        skew: engine.skew,
         stop_on_first: engine.stop_on_first,
         params: Params {
             increments: engine.increments,
+            layout: match engine.layout {
+                LayoutArg::Separate => Layout::Separate,
+                LayoutArg::Shared => Layout::Shared,
+            },
         },
     }
 }

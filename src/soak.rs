@@ -179,7 +179,7 @@ pub fn run(args: &SoakArgs) -> Result<i32> {
         .iter()
         .map(|&s| Entry {
             scenario: s,
-            cfg: config_for(s, u64::MAX, args.memory, &args.engine),
+            cfg: config_for(s, u64::MAX, Some(args.memory), &args.engine),
             tally: Tally::new(),
             elapsed: Duration::ZERO,
             pinned: Vec::new(),

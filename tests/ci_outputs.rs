@@ -68,7 +68,7 @@ fn junit_has_one_passing_testcase_per_scenario_when_expectations_hold() {
     assert!(!xml.contains("<failure"));
     // A may-fail specimen showing its bug is a pass, with its counts.
     assert!(report.results.iter().any(|r| r.anomalies > 0));
-    assert!(xml.contains("bug shown"), "{xml}");
+    assert!(xml.contains("anomaly shown"), "{xml}");
 }
 
 #[test]

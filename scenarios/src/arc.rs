@@ -230,6 +230,7 @@ macro_rules! arc_info {
             default_iterations: 250_000,
             default_batch: 4096,
             uses_increments: false,
+            default_memory: crate::harness::MemoryMode::Leak,
             hardware: &[],
         };
     };

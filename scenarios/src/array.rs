@@ -113,6 +113,7 @@ static PASSING_INFO: Info = Info {
     default_iterations: 250_000,
     default_batch: 4096,
     uses_increments: false,
+    default_memory: crate::harness::MemoryMode::Leak,
     hardware: &[],
 };
 
@@ -189,6 +190,7 @@ static FIXED_INFO: Info = Info {
     default_iterations: 250_000,
     default_batch: 4096,
     uses_increments: false,
+    default_memory: crate::harness::MemoryMode::Leak,
     hardware: &[],
 };
 

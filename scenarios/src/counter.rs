@@ -45,6 +45,7 @@ static RACE_INFO: Info = Info {
     default_iterations: 20_000,
     default_batch: 64,
     uses_increments: true,
+    default_memory: crate::harness::MemoryMode::Leak,
     hardware: &[],
 };
 
@@ -118,6 +119,7 @@ static ATOMIC_INFO: Info = Info {
     default_iterations: 20_000,
     default_batch: 64,
     uses_increments: true,
+    default_memory: crate::harness::MemoryMode::Leak,
     hardware: &[],
 };
 

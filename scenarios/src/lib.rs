@@ -9,10 +9,11 @@ pub mod arc;
 pub mod array;
 pub mod counter;
 pub mod harness;
+pub mod litmus;
 pub mod registry;
 pub mod scenario;
 pub mod sync;
 
-pub use harness::{Config, HarnessKind, MemoryMode, Progress, Runner, SyncMode};
+pub use harness::{Config, HarnessKind, MemoryMode, Progress, Runner, SyncMode, DEFAULT_SKEW};
 pub use registry::{all, find, DynScenario};
-pub use scenario::{Expectation, Info, Observed, OutcomeClass, Params, Scenario, Tally};
+pub use scenario::{Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario, Tally};

@@ -1,6 +1,7 @@
 //! The list of scenarios. A new scenario is one file plus one line here.
 
 use crate::harness::{ActorsRunner, Config, HarnessKind, Runner, SpawnRunner};
+use crate::litmus::{corr, iriw, lb, mp, r, s, sb, w22, wrc};
 use crate::scenario::{Info, Observed, OutcomeClass, Params, Scenario};
 use crate::{arc, array, counter};
 
@@ -58,6 +59,36 @@ pub fn all() -> &'static [&'static dyn DynScenario] {
         &ARC_RELAXED,
         &ARC_ACQREL,
         &ARC_FENCE,
+        // Litmus tests (docs/litmus.md): one line per variant.
+        &sb::SB,
+        &sb::SB_RELACQ,
+        &sb::SB_SEQCST,
+        &sb::SB_FENCES,
+        &lb::LB,
+        &lb::LB_RELACQ,
+        &lb::LB_SEQCST,
+        &mp::MP,
+        &mp::MP_RELACQ,
+        &mp::MP_FENCES,
+        &mp::MP_SEQCST,
+        &r::R,
+        &r::R_SEQCST,
+        &r::R_FENCES,
+        &s::S,
+        &s::S_RELACQ,
+        &s::S_SEQCST,
+        &w22::W22,
+        &w22::W22_RELEASE,
+        &w22::W22_SEQCST,
+        &w22::W22_FENCES,
+        &corr::CORR,
+        &wrc::WRC,
+        &wrc::WRC_RELACQ,
+        &wrc::WRC_SEQCST,
+        &iriw::IRIW,
+        &iriw::IRIW_RELACQ,
+        &iriw::IRIW_SEQCST,
+        &iriw::IRIW_FENCES,
     ];
     ALL
 }

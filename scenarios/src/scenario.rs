@@ -77,12 +77,46 @@ impl std::fmt::Display for Observed {
 pub struct Params {
     /// Counter specimens: how many `+= 1` each thread does per iteration.
     pub increments: u64,
+    /// Litmus tests: where the shared variables sit (see [`Layout`]).
+    pub layout: Layout,
 }
 
 impl Default for Params {
     fn default() -> Self {
         Params {
             increments: DEFAULT_INCREMENTS,
+            layout: Layout::default(),
+        }
+    }
+}
+
+/// Where a litmus test's shared variables `x` and `y` sit, relative to each
+/// other. Each instance always has cache lines of its own, so instances
+/// never share a line with one another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// Each variable on its own 64-byte cache line (default: the measured
+    /// best for finding weak outcomes; see docs/litmus.md).
+    #[default]
+    Separate,
+    /// All variables in one cache line.
+    Shared,
+}
+
+impl Layout {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::Separate => "separate",
+            Layout::Shared => "shared",
+        }
+    }
+
+    /// Parses the CLI spelling (`separate`, `shared`).
+    pub fn parse(s: &str) -> Option<Layout> {
+        match s {
+            "separate" => Some(Layout::Separate),
+            "shared" => Some(Layout::Shared),
+            _ => None,
         }
     }
 }
@@ -115,6 +149,9 @@ pub struct Info {
     pub default_batch: usize,
     /// Whether `--increments` means something to this scenario.
     pub uses_increments: bool,
+    /// `--memory` when none is given: leak for the article's specimens (as
+    /// the article does), reuse for the small litmus instances.
+    pub default_memory: crate::harness::MemoryMode,
     /// What hardware models say of the weak outcome: (model, verdict), e.g.
     /// ("x86-TSO", "forbidden"), ("ARMv8", "allowed"). Empty when not a
     /// litmus shape.

@@ -444,6 +444,8 @@ fn run_actors<S: Scenario>(
         batch,
         memory: MemoryMode::Reuse,
         sync,
+        shuffle: false,
+        skew: 0,
         stop_on_first: false,
         params,
     };

@@ -43,6 +43,8 @@ fn run(name: &str, harness: HarnessKind, iterations: u64) -> Tally {
         batch: BATCH,
         memory: MemoryMode::Leak,
         sync: SyncMode::Instance,
+        shuffle: false,
+        skew: 0,
         stop_on_first: false,
         params: params(),
     });

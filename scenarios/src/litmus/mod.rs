@@ -1,0 +1,587 @@
+//! Litmus tests: the classic small shapes of memory-model research (SB, LB,
+//! MP, R, S, 2+2W, CoRR, WRC, IRIW), each as a relaxed variant and as fixed
+//! variants whose orderings or fences forbid the weak outcome.
+//!
+//! Every shared access is an atomic, so every variant is defined behaviour:
+//! the relaxed variants are not buggy programs but programs whose *allowed*
+//! outcomes include a non-sequentially-consistent one. An outcome is the
+//! tuple of values the actors read (their registers), plus the final value
+//! of a variable where the shape needs it (R, S, 2+2W). Each outcome is
+//! classified against the Rust (C11/C++20) memory model for the variant's
+//! orderings:
+//!
+//! * an outcome some sequentially consistent interleaving produces:
+//!   `acceptable`;
+//! * the shape's weak outcome, where the model allows it for these
+//!   orderings: `interesting` (the variant is `may-fail`);
+//! * the weak outcome where the model forbids it, and any tuple no
+//!   execution at all can produce (a value nobody wrote): `forbidden` (the
+//!   variant is `must-pass`; any count fails the run).
+//!
+//! Each variant's [`Info::hardware`] says whether the weak outcome of the
+//! code *as compiled* (the standard C11-to-hardware mappings: Relaxed is a
+//! plain access on both; SeqCst store is `xchg` on x86, `stlr` on AArch64;
+//! `fence(SeqCst)` is `mfence` / `dmb ish`) is allowed by the x86-TSO and
+//! ARMv8 hardware models, from the herdtools7 catalogue (see
+//! docs/litmus.md for the citations).
+//!
+//! Memory: `x` and `y` live in the instance, on separate cache lines or one
+//! shared line per [`Layout`]; the registers live on a cache line of their
+//! own, so recording a result never touches `x` or `y`'s lines.
+
+pub mod corr;
+pub mod iriw;
+pub mod lb;
+pub mod mp;
+pub mod r;
+pub mod s;
+pub mod sb;
+pub mod w22;
+pub mod wrc;
+
+use crate::scenario::{Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario};
+use crate::sync::{AtomicU32, Ordering};
+
+/// Registers an instance can record (IRIW's four is the most).
+pub const MAX_REGS: usize = 4;
+
+/// `u32` words in a 64-byte cache line.
+#[cfg(not(loom))]
+const LINE_WORDS: usize = 16;
+/// Under loom the layout is meaningless; keep the model small.
+#[cfg(loom)]
+const LINE_WORDS: usize = 1;
+
+/// Bits of the observed `u64` per outcome field.
+const FIELD_BITS: u32 = 4;
+const FIELD_MASK: u64 = (1 << FIELD_BITS) - 1;
+
+/// One iteration's shared memory: `x` at word 0, `y` at word 1 (shared
+/// line) or at the start of the next line (separate lines), and the
+/// registers on a third line.
+#[repr(C, align(64))]
+pub struct LitmusInstance {
+    vars: [AtomicU32; 2 * LINE_WORDS],
+    regs: [AtomicU32; MAX_REGS],
+}
+
+impl LitmusInstance {
+    pub fn new() -> Self {
+        LitmusInstance {
+            vars: std::array::from_fn(|_| AtomicU32::new(0)),
+            regs: std::array::from_fn(|_| AtomicU32::new(0)),
+        }
+    }
+
+    /// The instance's variables as laid out by `layout`.
+    #[inline]
+    pub fn vars(&self, layout: Layout) -> Vars<'_> {
+        let y = match layout {
+            Layout::Separate => LINE_WORDS,
+            Layout::Shared => 1,
+        };
+        Vars {
+            x: &self.vars[0],
+            y: &self.vars[y],
+            regs: &self.regs,
+        }
+    }
+}
+
+impl Default for LitmusInstance {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What an actor works on: the two shared variables and its registers.
+pub struct Vars<'a> {
+    pub x: &'a AtomicU32,
+    pub y: &'a AtomicU32,
+    regs: &'a [AtomicU32; MAX_REGS],
+}
+
+impl Vars<'_> {
+    /// Records a value the actor read into register `reg`.
+    #[inline]
+    pub fn record(&self, reg: usize, value: u32) {
+        // Relaxed: the register is read only by the judge, after the
+        // harness's closing barrier (or the test's join), which orders this
+        // store before that read. The test's own accesses must get no extra
+        // ordering from it, and do not: it comes after them.
+        self.regs[reg].store(value, Ordering::Relaxed);
+    }
+
+    fn reg(&self, reg: usize) -> u32 {
+        // Relaxed: runs after the barrier or join that orders every actor's
+        // `record` before it.
+        self.regs[reg].load(Ordering::Relaxed)
+    }
+
+    fn final_value(&self, var: Var) -> u32 {
+        let cell = match var {
+            Var::X => self.x,
+            Var::Y => self.y,
+        };
+        // Relaxed: runs after the barrier or join that orders every store
+        // before it, so this reads the last store in modification order.
+        cell.load(Ordering::Relaxed)
+    }
+}
+
+/// A shared variable of a shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Var {
+    X,
+    Y,
+}
+
+/// One element of an outcome tuple.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The value an actor recorded in register n.
+    Reg(usize),
+    /// The variable's value once every actor is done (the last store in
+    /// its modification order).
+    Final(Var),
+}
+
+/// A litmus shape: its outcome tuple and which tuples are which.
+pub struct Shape {
+    /// Conventional name, e.g. `SB`.
+    pub name: &'static str,
+    pub actors: usize,
+    /// The outcome tuple: (label, what it reads).
+    pub fields: &'static [(&'static str, Field)],
+    /// The weak (non-SC) outcome.
+    pub weak: &'static [u32],
+    /// Every outcome some sequentially consistent interleaving produces.
+    pub sc: &'static [&'static [u32]],
+}
+
+/// Packs an outcome tuple into the observed `u64`: field i in bits 4i..4i+4.
+/// Values over 15 saturate to 15 (no shape writes one, so it is garbage).
+pub const fn encode(values: &[u32]) -> u64 {
+    let mut out = 0u64;
+    let mut i = 0;
+    while i < values.len() {
+        let v = if values[i] as u64 > FIELD_MASK {
+            FIELD_MASK
+        } else {
+            values[i] as u64
+        };
+        out |= v << (FIELD_BITS * i as u32);
+        i += 1;
+    }
+    out
+}
+
+impl Shape {
+    pub fn weak_code(&self) -> u64 {
+        encode(self.weak)
+    }
+
+    /// The observed value of a finished instance.
+    pub fn observe(&self, instance: &LitmusInstance, layout: Layout) -> u64 {
+        let v = instance.vars(layout);
+        let mut values = [0u32; 16];
+        for (i, (_, field)) in self.fields.iter().enumerate() {
+            values[i] = match *field {
+                Field::Reg(r) => v.reg(r),
+                Field::Final(var) => v.final_value(var),
+            };
+        }
+        encode(&values[..self.fields.len()])
+    }
+
+    /// `r0=0 r1=0`-style text of an observed value.
+    pub fn render(&self, observed: u64) -> String {
+        let mut out = String::new();
+        for (i, (label, _)) in self.fields.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            let v = (observed >> (FIELD_BITS * i as u32)) & FIELD_MASK;
+            out.push_str(&format!("{label}={v}"));
+        }
+        out
+    }
+
+    /// Classifies an outcome; `weak` is the class of the weak outcome for
+    /// the variant's orderings.
+    pub fn classify(&self, observed: u64, weak: OutcomeClass) -> OutcomeClass {
+        if observed == self.weak_code() {
+            weak
+        } else if self.sc.iter().any(|o| encode(o) == observed) {
+            OutcomeClass::Acceptable
+        } else {
+            OutcomeClass::Forbidden
+        }
+    }
+}
+
+/// What a variant's actor does: `role` in 0..actors.
+pub type ActFn = fn(role: usize, v: &Vars<'_>);
+
+/// One litmus variant: a shape, the orderings (its `act`), and whether the
+/// language model allows the weak outcome for those orderings.
+pub struct Litmus {
+    pub info: &'static Info,
+    pub shape: &'static Shape,
+    /// `Interesting` if the model allows the weak outcome, else `Forbidden`.
+    pub weak: OutcomeClass,
+    pub act: ActFn,
+}
+
+/// Default iterations of a litmus run: about a second on a 2-core machine,
+/// so that `orderhunt run all` stays short; hunts ask for more.
+pub const DEFAULT_ITERATIONS: u64 = 1_000_000;
+/// Instances per batch (see docs/litmus.md for the measurement).
+pub const DEFAULT_BATCH: usize = 4096;
+
+/// The `Info` of a litmus variant (a `const fn` so variants are statics).
+pub const fn info(
+    name: &'static str,
+    weak: OutcomeClass,
+    actors: usize,
+    summary: &'static str,
+    hardware: &'static [(&'static str, &'static str)],
+) -> Info {
+    Info {
+        name,
+        family: "litmus",
+        expectation: match weak {
+            OutcomeClass::Interesting => Expectation::MayFail,
+            _ => Expectation::MustPass,
+        },
+        article: None,
+        summary,
+        actors,
+        spawn_first: 0,
+        default_iterations: DEFAULT_ITERATIONS,
+        default_batch: DEFAULT_BATCH,
+        uses_increments: false,
+        default_memory: crate::harness::MemoryMode::Reuse,
+        hardware,
+    }
+}
+
+/// Hardware verdicts on the weak outcome of the code as compiled.
+pub const HW_BOTH_ALLOW: &[(&str, &str)] = &[("x86-TSO", "allowed"), ("ARMv8", "allowed")];
+pub const HW_ARM_ONLY: &[(&str, &str)] = &[("x86-TSO", "forbidden"), ("ARMv8", "allowed")];
+pub const HW_X86_ONLY: &[(&str, &str)] = &[("x86-TSO", "allowed"), ("ARMv8", "forbidden")];
+pub const HW_NEITHER: &[(&str, &str)] = &[("x86-TSO", "forbidden"), ("ARMv8", "forbidden")];
+
+/// Declares a litmus variant as a `pub static` of type [`Litmus`].
+macro_rules! variant {
+    (
+        $(#[$meta:meta])*
+        $id:ident: $name:literal, $shape:expr, $weak:ident, $hw:expr, $act:expr,
+        $summary:literal
+    ) => {
+        $(#[$meta])*
+        pub static $id: $crate::litmus::Litmus = $crate::litmus::Litmus {
+            info: &$crate::litmus::info(
+                $name,
+                $crate::scenario::OutcomeClass::$weak,
+                $shape.actors,
+                $summary,
+                $hw,
+            ),
+            shape: &$shape,
+            weak: $crate::scenario::OutcomeClass::$weak,
+            act: $act,
+        };
+    };
+}
+pub(crate) use variant;
+
+impl Scenario for Litmus {
+    type Instance = LitmusInstance;
+
+    fn info(&self) -> &'static Info {
+        self.info
+    }
+
+    fn new_instance(&self, _params: &Params) -> LitmusInstance {
+        LitmusInstance::new()
+    }
+
+    #[inline]
+    fn act(&self, actor: usize, instance: &LitmusInstance, params: &Params) {
+        (self.act)(actor, &instance.vars(params.layout));
+    }
+
+    fn observe(&self, instance: &LitmusInstance, params: &Params) -> u64 {
+        self.shape.observe(instance, params.layout)
+    }
+
+    fn classify(&self, observed: u64, _params: &Params) -> OutcomeClass {
+        self.shape.classify(observed, self.weak)
+    }
+
+    fn expected(&self, _params: &Params) -> Observed {
+        Observed::Text(format!("not {}", self.shape.render(self.shape.weak_code())))
+    }
+
+    fn render(&self, observed: u64) -> Observed {
+        Observed::Text(self.shape.render(observed))
+    }
+}
+
+impl Litmus {
+    /// Whether observed value `observed` is the shape's weak outcome.
+    pub fn is_weak(&self, observed: u64) -> bool {
+        observed == self.shape.weak_code()
+    }
+}
+
+/// Every litmus variant in the registry, with its concrete type.
+pub fn variants() -> impl Iterator<Item = &'static Litmus> {
+    [
+        &sb::SB,
+        &sb::SB_RELACQ,
+        &sb::SB_SEQCST,
+        &sb::SB_FENCES,
+        &lb::LB,
+        &lb::LB_RELACQ,
+        &lb::LB_SEQCST,
+        &mp::MP,
+        &mp::MP_RELACQ,
+        &mp::MP_FENCES,
+        &mp::MP_SEQCST,
+        &r::R,
+        &r::R_SEQCST,
+        &r::R_FENCES,
+        &s::S,
+        &s::S_RELACQ,
+        &s::S_SEQCST,
+        &w22::W22,
+        &w22::W22_RELEASE,
+        &w22::W22_SEQCST,
+        &w22::W22_FENCES,
+        &corr::CORR,
+        &wrc::WRC,
+        &wrc::WRC_RELACQ,
+        &wrc::WRC_SEQCST,
+        &iriw::IRIW,
+        &iriw::IRIW_RELACQ,
+        &iriw::IRIW_SEQCST,
+        &iriw::IRIW_FENCES,
+    ]
+    .into_iter()
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::harness::{Config, HarnessKind, MemoryMode, SyncMode};
+    use crate::registry;
+    use crate::scenario::Tally;
+
+    fn run(name: &str, cfg: Config) -> Tally {
+        let sc = registry::find(name).unwrap_or_else(|| panic!("{name} not registered"));
+        let runner = sc.runner(cfg);
+        std::thread::scope(|s| {
+            let r = &runner;
+            let handles: Vec<_> = (0..r.threads())
+                .map(|i| s.spawn(move || r.run_thread(i)))
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().unwrap())
+                .next()
+                .unwrap()
+        })
+    }
+
+    fn cfg(iterations: u64, sync: SyncMode, layout: Layout, shuffle: bool) -> Config {
+        Config {
+            iterations,
+            harness: HarnessKind::Actors,
+            batch: if cfg!(miri) { 2 } else { 512 },
+            memory: MemoryMode::Reuse,
+            sync,
+            shuffle,
+            skew: crate::harness::DEFAULT_SKEW,
+            stop_on_first: false,
+            params: Params {
+                layout,
+                ..Params::default()
+            },
+        }
+    }
+
+    #[test]
+    fn every_variant_is_registered_once_with_a_consistent_info() {
+        let mut names = std::collections::BTreeSet::new();
+        for v in variants() {
+            let info = v.info;
+            assert!(names.insert(info.name), "{} twice", info.name);
+            let found = registry::find(info.name).expect("registered");
+            assert!(std::ptr::eq(found.info(), info), "{}", info.name);
+            assert_eq!(info.actors, v.shape.actors);
+            assert_eq!(info.hardware.len(), 2, "{}", info.name);
+            assert_eq!(
+                info.expectation == Expectation::MayFail,
+                v.weak == OutcomeClass::Interesting,
+                "{}",
+                info.name
+            );
+            assert_ne!(v.weak, OutcomeClass::Acceptable);
+        }
+        assert_eq!(names.len(), 29);
+        let in_registry = registry::all()
+            .iter()
+            .filter(|s| s.info().family == "litmus")
+            .count();
+        assert_eq!(in_registry, names.len());
+    }
+
+    #[test]
+    fn shapes_list_every_tuple_once() {
+        for v in variants() {
+            let shape = v.shape;
+            assert_eq!(shape.weak.len(), shape.fields.len(), "{}", shape.name);
+            let mut seen = std::collections::BTreeSet::new();
+            assert!(seen.insert(shape.weak_code()));
+            for o in shape.sc {
+                assert_eq!(o.len(), shape.fields.len(), "{}", shape.name);
+                assert!(seen.insert(encode(o)), "{} lists {o:?} twice", shape.name);
+            }
+        }
+    }
+
+    #[test]
+    fn encode_render_classify() {
+        let sb = &sb::SB;
+        assert_eq!(encode(&[1, 0]), 1);
+        assert_eq!(encode(&[0, 1]), 0x10);
+        assert_eq!(encode(&[99]), 15, "saturates");
+        assert_eq!(sb.render(0), Observed::Text("r0=0 r1=0".into()));
+        assert_eq!(sb.render(0x11), Observed::Text("r0=1 r1=1".into()));
+        assert_eq!(sb.expected(&Params::default()).to_string(), "not r0=0 r1=0");
+        let p = Params::default();
+        assert_eq!(sb.classify(0, &p), OutcomeClass::Interesting);
+        assert_eq!(sb.classify(0x10, &p), OutcomeClass::Acceptable);
+        assert_eq!(
+            sb.classify(0x2, &p),
+            OutcomeClass::Forbidden,
+            "nobody writes 2"
+        );
+        assert_eq!(sb::SB_SEQCST.classify(0, &p), OutcomeClass::Forbidden);
+        assert_eq!(
+            r::R.render(encode(&[0, 2])),
+            Observed::Text("r0=0 y=2".into())
+        );
+        assert_eq!(w22::W22.classify(0x22, &p), OutcomeClass::Interesting);
+        assert_eq!(w22::W22.classify(0x11, &p), OutcomeClass::Acceptable);
+        assert_eq!(w22::W22.classify(0, &p), OutcomeClass::Forbidden);
+    }
+
+    #[test]
+    fn instance_layouts_put_variables_where_promised() {
+        let inst = LitmusInstance::new();
+        let base = &inst as *const LitmusInstance as usize;
+        assert_eq!(base % 64, 0, "instances start on a cache line");
+        let sep = inst.vars(Layout::Separate);
+        let shared = inst.vars(Layout::Shared);
+        let addr = |a: &AtomicU32| a as *const AtomicU32 as usize;
+        assert_eq!(addr(sep.x) / 64, addr(shared.y) / 64, "shared: one line");
+        assert_ne!(addr(sep.x) / 64, addr(sep.y) / 64, "separate: two lines");
+        let regs = addr(&sep.regs[0]);
+        assert!(regs / 64 != addr(sep.x) / 64 && regs / 64 != addr(sep.y) / 64);
+        assert_eq!(std::mem::size_of::<LitmusInstance>(), 192);
+    }
+
+    /// No variant shows a forbidden outcome, in every layout and sync mode,
+    /// and the histogram accounts for every iteration.
+    #[test]
+    fn no_forbidden_outcomes_and_histograms_sum_to_completed() {
+        for v in variants() {
+            let name = v.info.name;
+            let n: u64 = if cfg!(miri) {
+                4
+            } else if v.shape.actors > 2 {
+                // More actors than this machine may have cores: each
+                // instance's rendezvous can cost a context switch.
+                2_000
+            } else {
+                20_000
+            };
+            for layout in [Layout::Separate, Layout::Shared] {
+                for (sync, shuffle) in [
+                    (SyncMode::Instance, false),
+                    (SyncMode::Batch, false),
+                    (SyncMode::Post, false),
+                    (SyncMode::Instance, true),
+                ] {
+                    // The full count in the default settings, a quarter in
+                    // the others (the suite stays quick on a busy machine).
+                    let default =
+                        layout == Layout::default() && sync == SyncMode::Instance && !shuffle;
+                    let n = if default { n } else { n.div_ceil(4) };
+                    let t = run(name, cfg(n, sync, layout, shuffle));
+                    let what = format!("{name} {layout:?} {sync:?} shuffle={shuffle}");
+                    assert_eq!(t.completed, n, "{what}");
+                    assert_eq!(t.forbidden, 0, "{what}: {:?}", t.outcomes);
+                    assert_eq!(t.other, 0, "{what}");
+                    assert_eq!(t.outcomes.values().sum::<u64>(), t.completed, "{what}");
+                    if v.weak == OutcomeClass::Forbidden {
+                        assert_eq!(t.anomalies, 0, "{what}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The hunt works: on x86 and ARM alike, the SB weak outcome shows up.
+    /// With both actors on their own cores it is about half of all
+    /// outcomes, found in the first few iterations; but these threads are
+    /// unpinned, and on a busy machine the scheduler may keep both on one
+    /// core for a while (then no weak outcome can appear: measured, 1 run
+    /// in 20 found none in its first 10^6 iterations). So the bound is
+    /// time, not iterations: up to 10^9 iterations or 120 s.
+    #[cfg(not(miri))]
+    #[test]
+    fn sb_weak_outcome_is_found() {
+        if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+            eprintln!("skipped: SB needs two cores running at once");
+            return;
+        }
+        let mut c = cfg(1_000_000_000, SyncMode::Instance, Layout::default(), false);
+        c.stop_on_first = true;
+        let sc = registry::find("sb").unwrap();
+        let runner = sc.runner(c);
+        let t = std::thread::scope(|s| {
+            let r = &runner;
+            let handles: Vec<_> = (0..r.threads())
+                .map(|i| s.spawn(move || r.run_thread(i)))
+                .collect();
+            let start = std::time::Instant::now();
+            while !handles.iter().all(|h| h.is_finished()) {
+                if start.elapsed() > std::time::Duration::from_secs(120) {
+                    r.progress().request_stop();
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().unwrap())
+                .next()
+                .unwrap()
+        });
+        assert!(
+            t.anomalies > 0,
+            "no r0=0 r1=0 in {} iterations",
+            t.completed
+        );
+        assert_eq!(t.forbidden, 0);
+        let (_, observed) = t.first_anomaly.unwrap();
+        assert_eq!(observed, encode(&[0, 0]));
+        eprintln!(
+            "first r0=0 r1=0 at iteration {}",
+            t.first_anomaly.unwrap().0
+        );
+    }
+}
