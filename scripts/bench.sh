@@ -6,15 +6,18 @@
 #                               spawn harness on array-passing, and memory
 #   scripts/bench.sh speed      only the speed part
 #   scripts/bench.sh memory     only peak RSS (needs /usr/bin/time: Debian `time`)
+#   scripts/bench.sh sb         the SB hunt: tests/s and weak outcomes/s,
+#                               default knobs vs --sync batch vs --skew 0
 #
 # Environment: RUNS (default 5) interleaved runs per harness; FAST_N and
-# SPAWN_N iterations per run.
+# SPAWN_N iterations per run; SB_N iterations per SB hunt run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
 RUNS=${RUNS:-5}
 FAST_N=${FAST_N:-250000}
 SPAWN_N=${SPAWN_N:-3000}
+SB_N=${SB_N:-10000000}
 BIN=target/release/orderhunt
 cargo build --release -q
 tmp=$(mktemp -d)
@@ -45,6 +48,32 @@ if [[ $what == all || $what == speed ]]; then
   printf 'median: actors/instance %.0f it/s, actors/batch %.0f it/s, spawn %.0f it/s\n' "$mi" "$mb" "$ms"
   printf 'ratio to spawn (same run): actors/instance %.0fx, actors/batch %.0fx\n' \
     "$(python3 -c "print($mi/$ms)")" "$(python3 -c "print($mb/$ms)")"
+fi
+
+if [[ $what == all || $what == sb ]]; then
+  echo "== SB hunt: $RUNS interleaved runs of $SB_N iterations (weak outcome r0=0 r1=0)"
+  declare -A tests weak
+  variants=("default" "--sync batch" "--skew 0")
+  for i in $(seq "$RUNS"); do
+    line="  run $i:"
+    for v in "${variants[@]}"; do
+      args=()
+      [[ $v != default ]] && read -r -a args <<<"$v"
+      "$BIN" run sb --iterations "$SB_N" --json --quiet "${args[@]}" >"$tmp/sb.json" || true
+      read -r t w < <(python3 -c 'import json,sys
+r=json.load(open(sys.argv[1]))["results"][0]
+print(r["iterations_per_s"], r["anomalies"]/r["elapsed_s"])' "$tmp/sb.json")
+      tests[$v]+="$t " weak[$v]+="$w "
+      line+=$(printf '  [%s] %.2fM tests/s %.0fk weak/s' "$v" "$(python3 -c "print($t/1e6)")" "$(python3 -c "print($w/1e3)")")
+    done
+    echo "$line"
+  done
+  for v in "${variants[@]}"; do
+    # shellcheck disable=SC2086
+    mt=$(median ${tests[$v]}) mw=$(median ${weak[$v]})
+    printf 'median [%s]: %.2fM tests/s, %.0fk weak outcomes/s\n' "$v" \
+      "$(python3 -c "print($mt/1e6)")" "$(python3 -c "print($mw/1e3)")"
+  done
 fi
 
 if [[ $what == all || $what == memory ]]; then
