@@ -189,6 +189,8 @@ fn host_family(m: &Machine) -> Option<&'static str> {
 pub struct Cell {
     pub expectation: String,
     pub description: String,
+    /// Litmus scenarios: what hardware models say of the weak outcome.
+    pub hardware_models: BTreeMap<String, String>,
     pub iterations_requested: u64,
     pub iterations: u64,
     pub anomalies: u64,
@@ -306,6 +308,9 @@ pub struct Row {
     pub scenario: String,
     pub expectation: String,
     pub description: String,
+    /// Litmus scenarios: what hardware models say of the weak outcome,
+    /// e.g. {"x86-TSO": "forbidden", "ARMv8": "allowed"}.
+    pub hardware_models: BTreeMap<String, String>,
     /// One entry per machine column; `None` where that machine did not run
     /// the scenario.
     pub cells: Vec<Option<Cell>>,
@@ -386,6 +391,7 @@ impl Comparison {
                 if cell.reports == 0 {
                     cell.expectation = r.expectation.clone();
                     cell.description = r.description.clone();
+                    cell.hardware_models = r.hardware_models.clone();
                 }
                 if cell.first_anomaly.is_none() {
                     if let Some(fa) = &r.first_anomaly {
@@ -445,6 +451,7 @@ impl Comparison {
                 scenario: scenario.clone(),
                 expectation: first.expectation,
                 description: first.description,
+                hardware_models: first.hardware_models,
                 cells: row_cells,
                 verdict,
             });

@@ -198,6 +198,18 @@ pub fn render(cmp: &Comparison) -> String {
         if !row.description.is_empty() {
             let _ = writeln!(s, "<p>{}</p>", esc(&row.description));
         }
+        if !row.hardware_models.is_empty() {
+            let models: Vec<String> = row
+                .hardware_models
+                .iter()
+                .map(|(m, v)| format!("{}: <b>{}</b>", esc(m), esc(v)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "<p class=\"note\">Weak outcome on hardware (herdtools7 catalogue): {}</p>",
+                models.join(" · ")
+            );
+        }
         let _ = writeln!(
             s,
             "<p class=\"verdict {}\">{}</p>",

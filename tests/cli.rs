@@ -272,3 +272,57 @@ fn a_big_run_is_fine_in_arena_mode() {
     assert_eq!(code, 0);
     assert_eq!(report["results"][0]["iterations_completed"], 5000000);
 }
+
+#[test]
+fn litmus_histogram_reaches_the_report_and_the_html_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("sb.json");
+    orderhunt(dir.path())
+        .args([
+            "run",
+            "sb",
+            "mp-relacq",
+            "--iterations",
+            "20000",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&report)
+        .assert()
+        .success();
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let sb = &v["results"][0];
+    assert_eq!(sb["scenario"], "sb");
+    assert_eq!(sb["hardware_models"]["x86-TSO"], "allowed");
+    assert_eq!(sb["settings"]["memory"], "reuse", "litmus default memory");
+    let outcomes = sb["outcomes"].as_array().unwrap();
+    assert!(
+        outcomes.iter().all(|o| o["observed"].is_string()),
+        "{outcomes:?}"
+    );
+    let weak = outcomes.iter().find(|o| o["observed"] == "r0=0 r1=0");
+    if let Some(w) = weak {
+        assert_eq!(w["class"], "interesting");
+    }
+    let fixed = &v["results"][1];
+    assert_eq!(fixed["forbidden"], 0);
+    assert_eq!(fixed["hardware_models"]["ARMv8"], "forbidden");
+
+    let page = dir.path().join("p.html");
+    orderhunt(dir.path())
+        .arg("report")
+        .arg(&report)
+        .arg("--html")
+        .arg(&page)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&page).unwrap();
+    for needle in [
+        "mp-relacq",
+        "r0=1 r1=1",
+        "x86-TSO",
+        "ARMv8: <b>forbidden</b>",
+    ] {
+        assert!(html.contains(needle), "page lacks {needle}");
+    }
+}
