@@ -114,6 +114,11 @@ pub struct EngineArgs {
     #[arg(long)]
     pub shuffle: bool,
 
+    /// Seed of the per-batch randomness (skew delays, role shuffles)
+    /// [default: from the clock; the report records it, to replay a run].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub seed: Option<u64>,
+
     /// Litmus tests: where the shared variables sit.
     #[arg(long, value_enum, default_value_t = LayoutArg::Separate)]
     pub layout: LayoutArg,
@@ -131,8 +136,8 @@ pub struct EngineArgs {
     #[arg(long)]
     pub stop_on_first: bool,
 
-    /// Do not show a progress bar (it is also hidden when stderr is not a
-    /// terminal).
+    /// Do not show a progress bar or warnings (the bar is also hidden when
+    /// stderr is not a terminal).
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -143,7 +148,9 @@ pub struct RunArgs {
     #[arg(value_name = "SCENARIO", required = true)]
     pub scenarios: Vec<String>,
 
-    /// Iterations per scenario [default: per scenario, 250000 for most].
+    /// Iterations per scenario [default: per scenario: 250000 for the
+    /// article's specimens, 20000 for the counters, 1000000 for litmus
+    /// tests; see `orderhunt list --json`].
     #[arg(long, short = 'n', value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub iterations: Option<u64>,
 

@@ -51,6 +51,7 @@ pub fn scenario_result(
         .collect();
     outcomes.sort_by_key(|o| std::cmp::Reverse(o.count));
     let elapsed_s = elapsed.as_secs_f64();
+    let spawn = cfg.harness == orderhunt_scenarios::HarnessKind::Spawn;
     let mut params_json = BTreeMap::new();
     if info.uses_increments {
         params_json.insert("increments".to_string(), params.increments.into());
@@ -67,10 +68,12 @@ pub fn scenario_result(
             memory: cfg.memory.as_str().to_string(),
             actors: info.actors,
             pinned: pinned.to_vec(),
-            batch: cfg.batch,
-            sync: cfg.sync.as_str().to_string(),
-            skew: cfg.skew,
-            shuffle: cfg.shuffle,
+            // The spawn harness has no batches and no rendezvous.
+            batch: if spawn { 1 } else { cfg.batch },
+            sync: if spawn { "none" } else { cfg.sync.as_str() }.to_string(),
+            skew: if spawn { 0 } else { cfg.skew },
+            shuffle: cfg.shuffle && !spawn,
+            seed: cfg.seed,
             stop_on_first: cfg.stop_on_first,
             params: params_json,
         },
@@ -143,12 +146,14 @@ pub fn new_report(mode: &str, started: SystemTime) -> Report {
 }
 
 /// The exit code a set of results calls for: 1 when any forbidden outcome
-/// (a must-pass specimen's anomaly) was seen, else 0.
-pub fn exit_code(report: &Report) -> i32 {
+/// (a must-pass specimen's anomaly) was seen; else 128 + the signal when a
+/// signal interrupted the run (130 for SIGINT, 143 for SIGTERM), so that a
+/// CI timeout never looks green; else 0.
+pub fn exit_code(report: &Report, stop: &crate::signals::StopFlag) -> i32 {
     if report.results.iter().any(|r| r.forbidden > 0) {
         1
     } else {
-        0
+        stop.exit_code().unwrap_or(0)
     }
 }
 
@@ -173,6 +178,17 @@ pub fn prepare_output(path: &Path, create_dir: bool) -> Result<()> {
             path.display()
         )));
     }
+    // Probe now, not after hours of work: the report goes through a temp
+    // file in the same folder, so that folder must take one.
+    tempfile::Builder::new()
+        .prefix(".orderhunt-probe-")
+        .tempfile_in(&dir)
+        .map_err(|e| {
+            Error::usage(format!(
+                "cannot write a report into {} ({e}); choose another --out",
+                dir.display()
+            ))
+        })?;
     Ok(())
 }
 

@@ -116,6 +116,9 @@ pub struct Settings {
     /// Roles permuted across actor threads every batch.
     #[serde(default)]
     pub shuffle: bool,
+    /// Seed of the per-batch randomness (`--seed` replays it).
+    #[serde(default)]
+    pub seed: u64,
     pub stop_on_first: bool,
     /// Scenario parameters, e.g. {"increments": 1000}.
     #[serde(default)]

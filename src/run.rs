@@ -40,6 +40,7 @@ pub fn config_for(
         },
         shuffle: engine.shuffle,
         skew: engine.skew,
+        seed: engine.seed.unwrap_or_else(clock_seed),
         stop_on_first: engine.stop_on_first,
         params: Params {
             increments: engine.increments,
@@ -49,6 +50,25 @@ pub fn config_for(
             },
         },
     }
+}
+
+/// Refuses option combinations that would silently mean something else.
+pub fn check_engine(engine: &EngineArgs, memory: Option<MemoryArg>) -> Result<()> {
+    if engine.harness == HarnessArg::Spawn && memory == Some(MemoryArg::Arena) {
+        return Err(Error::usage(
+            "--harness spawn makes one instance per iteration and has no batch buffers: \
+             use --memory leak (the article's) or --memory reuse with it",
+        ));
+    }
+    Ok(())
+}
+
+/// A non-zero seed from the clock, for runs that name none.
+pub fn clock_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64);
+    nanos.max(1)
 }
 
 /// Bytes a leak-mode run never frees: one instance per iteration (plus the
@@ -73,13 +93,15 @@ fn mib(bytes: u64) -> String {
     format!("{:.0} MiB", bytes as f64 / (1u64 << 20) as f64)
 }
 
-/// Whether to draw progress bars: a terminal, and not --quiet.
+/// Whether to draw progress bars: stderr is a terminal (stdout may be
+/// redirected, e.g. `--json > report.json`), and not --quiet.
 pub fn show_progress(quiet: bool) -> bool {
-    !quiet && std::io::stderr().is_terminal() && std::io::stdout().is_terminal()
+    !quiet && std::io::stderr().is_terminal()
 }
 
 pub fn run(args: &RunArgs) -> Result<i32> {
     let scenarios = resolve_scenarios(&args.scenarios)?;
+    check_engine(&args.engine, args.memory)?;
     let plans: Vec<(&'static dyn DynScenario, Config)> = scenarios
         .iter()
         .map(|s| {
@@ -185,7 +207,7 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     if report.interrupted && !args.engine.quiet {
         eprintln!("interrupted: the report holds the exact counts of what ran");
     }
-    Ok(output::exit_code(&report))
+    Ok(output::exit_code(&report, &stop))
 }
 
 /// Keeps a file-name component to `[A-Za-z0-9._-]`.

@@ -2,22 +2,33 @@
 //!
 //! The first SIGINT (Ctrl-C) or SIGTERM asks the run to stop: [`install`]
 //! returns a [`StopFlag`] that the engine polls between batches; it stops
-//! within about a second and still writes its report (marked interrupted).
-//! A second SIGINT or SIGTERM ends the process at once with exit code
-//! [`EXIT_ON_SECOND_SIGNAL`] (130, the shell's code for "killed by Ctrl-C"),
-//! for when the graceful path is stuck or the user does not want to wait.
+//! within about a second and still writes its report (marked interrupted),
+//! then exits with 128 + the signal's number (130 for SIGINT, 143 for
+//! SIGTERM) unless a forbidden outcome calls for 1.
 //!
-//! The signal handlers are signal-hook's, not hand-written: they only store
-//! to atomics and call `_exit`, both async-signal-safe.
+//! A second SIGINT or SIGTERM ends the process at once with exit code
+//! [`EXIT_ON_SECOND_SIGNAL`] (130), for when the graceful path is stuck or
+//! the user does not want to wait. A second signal within [`GRACE`] of the
+//! first is taken as the same interruption delivered twice and ignored:
+//! `timeout` and CI runners signal the process and then its process group,
+//! and that must not throw away hours of counts.
+//!
+//! No hand-written signal handler: signal-hook's iterator turns signals into
+//! messages for an ordinary thread, which does the rest.
 
 use std::io;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
 
 /// Exit code of the immediate stop on a second signal.
 pub const EXIT_ON_SECOND_SIGNAL: i32 = 130;
+
+/// A second signal this soon after the first is ignored (see the module).
+pub const GRACE: Duration = Duration::from_secs(1);
 
 /// A request to stop, shared between the signal handlers, the engine and
 /// anyone who wants to end the run early. Cloning is cheap (two `Arc`s);
@@ -31,12 +42,10 @@ pub const EXIT_ON_SECOND_SIGNAL: i32 = 130;
 pub struct StopFlag {
     /// Set by the first signal or by [`StopFlag::set`]; polled by the engine.
     stop: Arc<AtomicBool>,
-    /// Set only by a signal. It arms the immediate exit for the next signal
-    /// and tells [`StopFlag::by_signal`]. Kept apart from `stop` so that the
-    /// engine stopping on its own (end of a soak, `--stop-on-first`) does
-    /// not turn the user's first Ctrl-C during report writing into an
-    /// abrupt exit.
-    signalled: Arc<AtomicBool>,
+    /// The number of the first signal, 0 if none. Kept apart from `stop`
+    /// so that the engine stopping on its own (end of a soak,
+    /// `--stop-on-first`) is not mistaken for an interruption.
+    signal: Arc<AtomicI32>,
 }
 
 impl StopFlag {
@@ -67,9 +76,22 @@ impl StopFlag {
     /// `interrupted`), false when it was requested with [`StopFlag::set`] or
     /// not at all.
     pub fn by_signal(&self) -> bool {
-        // Relaxed: a plain yes/no read with nothing published alongside it;
-        // the signal handler's SeqCst store is visible by coherence.
-        self.signalled.load(Ordering::Relaxed)
+        self.signal().is_some()
+    }
+
+    /// The first signal received (SIGINT or SIGTERM), if any.
+    pub fn signal(&self) -> Option<i32> {
+        // Relaxed: a plain value with nothing published alongside it; the
+        // signal thread's store is visible by coherence.
+        match self.signal.load(Ordering::Relaxed) {
+            0 => None,
+            s => Some(s),
+        }
+    }
+
+    /// The exit code an interrupted run ends with: 128 + the signal.
+    pub fn exit_code(&self) -> Option<i32> {
+        self.signal().map(|s| 128 + s)
     }
 }
 
@@ -78,34 +100,44 @@ impl StopFlag {
 /// flag; the second call returns the first flag instead.
 static INSTALLED: Mutex<Option<StopFlag>> = Mutex::new(None);
 
-/// Installs the SIGINT and SIGTERM handlers and returns the flag they set.
+/// Installs the SIGINT and SIGTERM handling and returns the flag it sets.
 ///
-/// The first of either signal sets the flag; the next one exits the process
-/// at once with code [`EXIT_ON_SECOND_SIGNAL`]. Calling it again returns the
-/// same flag.
+/// The first of either signal sets the flag; the next one, if it comes
+/// later than [`GRACE`] after the first, exits the process at once with
+/// code [`EXIT_ON_SECOND_SIGNAL`]. Calling it again returns the same flag.
 pub fn install() -> io::Result<StopFlag> {
     let mut installed = INSTALLED.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(flag) = installed.as_ref() {
         return Ok(flag.clone());
     }
     let flag = StopFlag::new();
-    for signal in [SIGINT, SIGTERM] {
-        // Order matters: signal-hook runs a signal's actions in the order
-        // they were registered. The exit check must run before the action
-        // that arms it, or the first signal would arm and fire at once.
-        //
-        // The handlers' atomic accesses are signal-hook's, all SeqCst: the
-        // exit check loads `signalled`; `register` stores `true`. SeqCst is
-        // stronger than needed (the two flags publish no data) and costs
-        // nothing at the rate signals arrive.
-        signal_hook::flag::register_conditional_shutdown(
-            signal,
-            EXIT_ON_SECOND_SIGNAL,
-            Arc::clone(&flag.signalled),
-        )?;
-        signal_hook::flag::register(signal, Arc::clone(&flag.signalled))?;
-        signal_hook::flag::register(signal, Arc::clone(&flag.stop))?;
-    }
+    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    let seen = flag.clone();
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            let mut first: Option<Instant> = None;
+            for signal in signals.forever() {
+                match first {
+                    None => {
+                        first = Some(Instant::now());
+                        // Relaxed: the number is read on its own, no data
+                        // rides on it (see `signal`).
+                        seen.signal.store(signal, Ordering::Relaxed);
+                        seen.set();
+                        eprintln!(
+                            "\norderhunt: stopping at the next batch; the report will be \
+                             written (send the signal again to quit at once)"
+                        );
+                    }
+                    Some(t) if t.elapsed() < GRACE => {
+                        // The same interruption delivered twice (to the
+                        // process, then to its group): already handled.
+                    }
+                    Some(_) => std::process::exit(EXIT_ON_SECOND_SIGNAL),
+                }
+            }
+        })?;
     *installed = Some(flag.clone());
     Ok(flag)
 }

@@ -135,6 +135,7 @@ pub fn run(args: &SoakArgs) -> Result<i32> {
         args.scenarios.clone()
     };
     let scenarios = resolve_scenarios(&names)?;
+    crate::run::check_engine(&args.engine, Some(args.memory))?;
     if args.memory == MemoryArg::Leak {
         return Err(Error::usage(
             "soak refuses --memory leak: it would grow without bound over the duration; \
@@ -281,7 +282,7 @@ pub fn run(args: &SoakArgs) -> Result<i32> {
     if interrupted && !args.engine.quiet {
         eprintln!("interrupted: the report holds the exact counts of what ran");
     }
-    Ok(output::exit_code(&report))
+    Ok(output::exit_code(&report, &stop))
 }
 
 #[cfg(test)]

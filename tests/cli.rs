@@ -254,8 +254,24 @@ fn bad_inputs_exit_2_with_a_clear_message_and_write_nothing() {
         "--memory arena",
     );
     assert_bad_input(&["run", "array-passing", "--max-memory", "lots"], "size");
+    #[cfg(target_os = "linux")]
+    assert_bad_input(
+        &["run", "counter-atomic", "--out", "/proc/orderhunt.json"],
+        "cannot write a report",
+    );
     assert_bad_input(&["run", "array-passing", "--memory", "magic"], "--memory");
     assert_bad_input(&["run"], "SCENARIO");
+    assert_bad_input(
+        &[
+            "run",
+            "counter-atomic",
+            "--harness",
+            "spawn",
+            "--memory",
+            "arena",
+        ],
+        "--memory reuse",
+    );
     assert_bad_input(&["frobnicate"], "unrecognized subcommand");
 }
 

@@ -132,6 +132,8 @@ fn second_signal_exits_at_once_with_130() {
     send("INT", &child);
     // The child saw the first signal and is now stuck in its shutdown.
     wait_for_line(&mut out, "stopping");
+    // A second signal within the grace period counts as the same one.
+    std::thread::sleep(signals::GRACE + Duration::from_millis(300));
     let sent = Instant::now();
     send("TERM", &child);
     let status = wait_with_timeout(&mut child, Duration::from_secs(10));
@@ -140,4 +142,17 @@ fn second_signal_exits_at_once_with_130() {
     let mut rest = String::new();
     out.read_to_string(&mut rest).expect("read rest");
     assert!(!rest.contains("stopped gracefully"), "{rest}");
+}
+
+#[test]
+fn a_signal_delivered_twice_at_once_is_one_interruption() {
+    // `timeout` and CI runners signal the process and then its group: the
+    // two arrive together and must not turn into the immediate exit.
+    let (mut child, mut out) = spawn_child("normal");
+    wait_for_line(&mut out, "ready");
+    send("TERM", &child);
+    send("TERM", &child);
+    wait_for_line(&mut out, "stopped gracefully");
+    let status = wait_with_timeout(&mut child, Duration::from_secs(10));
+    assert_eq!(status.code(), Some(0), "the child exits 0 itself");
 }

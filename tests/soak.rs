@@ -121,8 +121,8 @@ fn checkpoint_is_valid_and_sigint_writes_exact_interrupted_report() {
     );
     assert_eq!(
         status.code(),
-        Some(0),
-        "exit code as for run: no forbidden outcome"
+        Some(130),
+        "interrupted by SIGINT, no forbidden outcome: 128 + 2"
     );
 
     let fin = read_report(&out);
@@ -171,7 +171,7 @@ fn sigterm_stops_a_soak_gracefully() {
         "{:?}",
         sent.elapsed()
     );
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(status.code(), Some(143), "interrupted by SIGTERM: 128 + 15");
     let report = read_report(&out);
     assert!(report.interrupted);
     assert!(report.results.iter().any(|r| r.iterations_completed > 0));
@@ -353,7 +353,7 @@ fn sigint_stops_a_run_which_still_writes_its_report() {
     let latency = sent.elapsed();
     eprintln!("run stop latency after SIGINT: {latency:?}");
     assert!(latency < Duration::from_secs(2), "{latency:?}");
-    assert_eq!(status.code(), Some(0));
+    assert_eq!(status.code(), Some(130), "interrupted by SIGINT");
     let bytes = std::fs::read(&out).expect("an interrupted run writes its report");
     let report: Report = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(report.mode, "run");

@@ -41,6 +41,7 @@ fn main() {
         sync,
         shuffle,
         skew,
+        seed: 0,
         stop_on_first: false,
         params: Params {
             layout,

@@ -26,9 +26,10 @@ pub enum MemoryMode {
     /// an address never used before, as the article does. Memory grows with
     /// the iteration count; the binary refuses runs over its cap.
     Leak,
-    /// A ring of batch buffers allocated up front and cycled: addresses
-    /// repeat only after the whole ring (tens of MB, colder than any cache),
-    /// and memory stays bounded for any duration.
+    /// A ring of batch buffers, allocated as needed and then cycled:
+    /// addresses repeat only after the whole ring, sized to about
+    /// [`ARENA_BYTES`] (more than the caches hold) whatever the instance
+    /// size, and memory stays bounded for any duration.
     Arena,
     /// One batch buffer reused for every batch: hot caches, bounded memory.
     Reuse,
@@ -49,8 +50,19 @@ impl MemoryMode {
 /// few pause instructions per instance).
 pub const DEFAULT_SKEW: u32 = 4;
 
-/// Batch buffers in arena mode.
-pub const ARENA_RING: usize = 16;
+/// Arena mode's target ring size in bytes: larger than the last-level
+/// caches of the machines we run on, so a reused address is cold.
+pub const ARENA_BYTES: usize = 64 << 20;
+/// Arena mode's bounds on the number of batch buffers in the ring.
+pub const ARENA_RING_MIN: usize = 16;
+pub const ARENA_RING_MAX: usize = 16384;
+
+/// Batch buffers in the arena ring for batches of `batch` instances of
+/// `instance_bytes` each.
+pub fn arena_ring_len(batch: usize, instance_bytes: usize) -> usize {
+    let batch_bytes = batch.max(1) * instance_bytes.max(1);
+    (ARENA_BYTES / batch_bytes).clamp(ARENA_RING_MIN, ARENA_RING_MAX)
+}
 
 /// How closely actors are synchronized within a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +133,9 @@ pub struct Config {
     /// that the batches sweep the relative start times of the actors.
     /// 0: no delay.
     pub skew: u32,
+    /// Seed of the per-batch randomness (skew delays, role shuffles); 0
+    /// picks a fixed default. Reports record it, so a run can be replayed.
+    pub seed: u64,
     pub stop_on_first: bool,
     pub params: Params,
 }
@@ -315,13 +330,15 @@ struct Batches<I> {
     /// `delays[thread]`: its start delay after the gate in this batch.
     delays: Vec<u32>,
     ring: Vec<Vec<I>>,
+    ring_len: usize,
     ring_pos: usize,
 }
 
 impl<I> Batches<I> {
-    fn new(mode: MemoryMode) -> Self {
+    fn new(mode: MemoryMode, batch: usize) -> Self {
         Batches {
             mode,
+            ring_len: arena_ring_len(batch, std::mem::size_of::<I>()),
             current: Vec::new(),
             roles: Vec::new(),
             delays: Vec::new(),
@@ -340,7 +357,7 @@ impl<I> Batches<I> {
                 std::mem::forget(old);
             }
             MemoryMode::Arena => {
-                let ring_len = ARENA_RING;
+                let ring_len = self.ring_len;
                 let mut buf = if self.ring.len() < ring_len {
                     Vec::with_capacity(n)
                 } else {
@@ -399,7 +416,7 @@ impl<S: Scenario> ActorsRunner<S> {
             scenario,
             cfg,
             actors,
-            batches: UnsafeCell::new(Batches::new(cfg.memory)),
+            batches: UnsafeCell::new(Batches::new(cfg.memory, cfg.batch)),
             barrier: SpinBarrier::new(actors),
             gate: InstanceGate::new(actors),
             post: StartPost::new(actors),
@@ -422,7 +439,12 @@ impl<S: Scenario> ActorsRunner<S> {
         let mut round: u64 = 0;
         let mut done = false;
         // The leader's role shuffler (xorshift64*; any fixed nonzero seed).
-        let mut rng: u64 = 0x9E37_79B9_7F4A_7C15;
+        // xorshift needs a non-zero state.
+        let mut rng: u64 = if self.cfg.seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            self.cfg.seed
+        };
         loop {
             if leader {
                 let remaining = self.cfg.iterations - tally.completed;
@@ -658,6 +680,7 @@ mod tests {
             sync,
             shuffle: false,
             skew: 0,
+            seed: 0,
             stop_on_first: false,
             params: Params {
                 increments: 10,
@@ -752,6 +775,17 @@ mod tests {
             tally.outcomes.values().sum::<u64>() + tally.other,
             tally.completed
         );
+    }
+
+    #[test]
+    fn arena_ring_spans_about_64_mib_whatever_the_instance_size() {
+        // array-passing: 4096 instances of about 1 KB: 16 buffers.
+        assert_eq!(arena_ring_len(4096, 1016), ARENA_RING_MIN);
+        // litmus: 4096 x 192 B: 85 buffers, about 64 MiB in all.
+        let n = arena_ring_len(4096, 192);
+        assert!(n * 4096 * 192 <= ARENA_BYTES && (n + 1) * 4096 * 192 > ARENA_BYTES);
+        // counters: tiny instances, capped ring (still far beyond L2).
+        assert_eq!(arena_ring_len(64, 8), ARENA_RING_MAX);
     }
 
     #[test]

@@ -446,6 +446,7 @@ fn run_actors<S: Scenario>(
         sync,
         shuffle: false,
         skew: 0,
+        seed: 0,
         stop_on_first: false,
         params,
     };

@@ -45,6 +45,7 @@ fn run(name: &str, harness: HarnessKind, iterations: u64) -> Tally {
         sync: SyncMode::Instance,
         shuffle: false,
         skew: 0,
+        seed: 0,
         stop_on_first: false,
         params: params(),
     });

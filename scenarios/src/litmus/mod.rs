@@ -269,7 +269,14 @@ pub const fn info(
 /// Hardware verdicts on the weak outcome of the code as compiled.
 pub const HW_BOTH_ALLOW: &[(&str, &str)] = &[("x86-TSO", "allowed"), ("ARMv8", "allowed")];
 pub const HW_ARM_ONLY: &[(&str, &str)] = &[("x86-TSO", "forbidden"), ("ARMv8", "allowed")];
-pub const HW_X86_ONLY: &[(&str, &str)] = &[("x86-TSO", "allowed"), ("ARMv8", "forbidden")];
+/// SB with Release/Acquire: LLVM compiles Acquire loads to `ldar` on plain
+/// ARMv8, and `stlr; ldar` is ordered (forbidden); with FEAT_LRCPC (e.g.
+/// `-C target-feature=+rcpc`, the default on Apple silicon) it emits
+/// `ldapr`, and `stlr; ldapr` may reorder (allowed).
+pub const HW_X86_ONLY: &[(&str, &str)] = &[
+    ("x86-TSO", "allowed"),
+    ("ARMv8", "forbidden with ldar (allowed with RCpc ldapr)"),
+];
 pub const HW_NEITHER: &[(&str, &str)] = &[("x86-TSO", "forbidden"), ("ARMv8", "forbidden")];
 
 /// Declares a litmus variant as a `pub static` of type [`Litmus`].
@@ -404,6 +411,7 @@ mod tests {
             sync,
             shuffle,
             skew: crate::harness::DEFAULT_SKEW,
+            seed: 0,
             stop_on_first: false,
             params: Params {
                 layout,
