@@ -4,10 +4,13 @@
 #   scripts/loom.sh
 #
 # Runs `RUSTFLAGS="--cfg loom" cargo test -p orderhunt-scenarios --release`
-# (the loom tests are scenarios/tests/loom.rs). Every wrong specimen must be
-# reported by loom as a causality violation, and every right specimen and
-# harness primitive must pass every explored execution; the tests assert
-# both, so this script fails when any verdict is not the expected one.
+# (the loom tests are scenarios/tests/loom.rs and loom_litmus.rs). Every
+# wrong specimen must be reported by loom as a causality violation, and
+# every right specimen and harness primitive must pass every explored
+# execution. Every litmus variant must get the verdict scripts/litmus.tsv
+# expects (weak outcome reachable, unreachable, beyond loom for LB, or
+# loom's known SeqCst false alarm). The tests assert all of it, and this
+# script also fails when any collected verdict is not the expected one.
 #
 # Prints a verdict matrix and writes it to target/verdicts/loom.tsv
 # (name, expected, verdict, detail) for scripts/verdicts.sh. A verdict is
@@ -47,7 +50,7 @@ elapsed=$(($(date +%s) - start))
 declare -A verdict detail
 while read -r _ name _expected got; do
     verdict[$name]=$got
-done < <(grep '^loom-verdict: ' "$log")
+done < <(grep -oE 'loom-verdict: .*' "$log")
 # loom's message for each caught specimen: `<name>: caught as expected: <msg>`
 while IFS= read -r line; do
     name=${line%%: caught as expected: *}
@@ -57,6 +60,10 @@ while IFS= read -r line; do
     name=${line%%: clean in *}
     detail[$name]="clean in ${line#*: clean in }"
 done < <(grep -oE '[a-z0-9-]+: clean in [0-9]+ executions' "$log")
+# The litmus tests' outcome histograms: `loom-detail: <name> <text>`
+while read -r _ name text; do
+    detail[$name]=$text
+done < <(grep -oE 'loom-detail: .*' "$log")
 
 status=0
 {
@@ -91,6 +98,18 @@ for name in harness:spin-barrier harness:no-barrier-control harness:instance-gat
     printf '%s\t%s\t%s\t%s\n' "$name" "$expected" "$got" "${detail[${name#harness:}]:-}" >>"$tsv"
 done
 echo
+printf '%-14s %-9s %-17s %-17s %s\n' litmus model expected loom "outcomes loom reached"
+printf '%-14s %-9s %-17s %-17s %s\n' -------------- -------- ----------------- ----------------- ------
+while IFS=$'\t' read -r name model expected; do
+    [[ -z $name || $name == \#* ]] && continue
+    got=${verdict[$name]:-not-computed}
+    mark=""
+    [[ $got == "$expected" ]] || { mark=" <-- MISMATCH"; status=1; }
+    printf '%-14s %-9s %-17s %-17s %s%s\n' "$name" "$model" "$expected" "$got" \
+        "${detail[$name]:-}" "$mark"
+    printf '%s\t%s\t%s\t%s\n' "$name" "$expected" "$got" "${detail[$name]:-}" >>"$tsv"
+done <scripts/litmus.tsv
+echo
 grep -E '^test result:' "$log" | sed 's/^/loom.sh: /'
 if ((rc != 0)); then
     echo "loom.sh: cargo test failed (exit $rc); failures:" >&2
@@ -99,7 +118,7 @@ if ((rc != 0)); then
 fi
 echo "loom.sh: ${elapsed}s, log in $log, verdicts in $tsv"
 if ((status == 0)); then
-    echo "loom.sh: PASS: every wrong specimen caught, every right one and the harness clean"
+    echo "loom.sh: PASS: every wrong specimen caught, every right one and the harness clean, every litmus verdict as expected"
 else
     echo "loom.sh: FAIL" >&2
 fi

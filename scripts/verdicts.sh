@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The verdict table for people: every specimen x {hardware stress at N
-# iterations, loom, Miri}, as Markdown between the markers
-# <!-- verdicts:begin --> and <!-- verdicts:end -->.
+# The verdict tables for people: every specimen x {hardware stress at N
+# iterations, loom, Miri}, and every litmus variant (scripts/litmus.tsv) x
+# {hardware models, weak outcomes under stress, loom, Miri}, as Markdown
+# between the markers <!-- verdicts:begin --> and <!-- verdicts:end -->.
 #
 #   scripts/loom.sh; scripts/miri.sh      # fresh loom and Miri verdicts
-#   scripts/verdicts.sh [--iterations N] [--no-stress] [--bin CMD] [FILE...]
+#   scripts/verdicts.sh [--iterations N] [--litmus-iterations M] [--no-stress]
+#                       [--bin CMD] [FILE...]
 #   scripts/verdicts.sh --check [FILE...]
 #
 # Write mode runs `orderhunt run NAME --iterations N --json --quiet` for
-# each specimen (default N 100000, through `cargo run --release`, or --bin),
+# each specimen (default N 100000, through `cargo run --release`, or --bin)
+# and for each litmus variant (default M 1000000),
 # takes loom and Miri verdicts from target/verdicts/{loom,miri}.tsv, writes
 # docs/verdicts.json and updates the table in every FILE (default README.md
 # and docs/verdicts.md). A column that was not computed in this run keeps

@@ -21,6 +21,11 @@
 //!   pins the limitation (if loom fixes it, those tests fail and should
 //!   become `assert_unreachable`).
 //!
+//! Each test prints `loom-verdict: NAME EXPECTED GOT` (GOT one of
+//! `weak-reachable`, `weak-unreachable`, `beyond-loom`, `false-alarm`,
+//! `impossible-outcome`) and `loom-detail: NAME OUTCOMES`, which
+//! `scripts/loom.sh` collects into the verdict table.
+//!
 //! Run: `RUSTFLAGS="--cfg loom" cargo test -p orderhunt-scenarios --release
 //! --test loom_litmus`.
 #![cfg(loom)]
@@ -90,8 +95,44 @@ fn assert_no_impossible(name: &str, seen: &BTreeMap<u64, u64>) {
     }
 }
 
+/// Prints the test's machine-readable lines, collected by `scripts/loom.sh`
+/// into the verdict table: `loom-verdict: NAME EXPECTED GOT` and
+/// `loom-detail: NAME OUTCOMES`. Printed before the test's assertions, so a
+/// failing test shows what loom saw instead of a missing row.
+fn verdict_line(name: &str, expected: &str, got: &str, seen: &BTreeMap<u64, u64>) {
+    let executions: u64 = seen.values().sum();
+    println!("loom-verdict: {name} {expected} {got}");
+    println!(
+        "loom-detail: {name} {} in {executions} executions",
+        show(name, seen)
+    );
+}
+
+/// Whether any outcome is neither SC nor the weak one.
+fn has_impossible(name: &str, seen: &BTreeMap<u64, u64>) -> bool {
+    let v = variant(name);
+    seen.keys().any(|&o| {
+        o != v.shape.weak_code() && v.classify(o, &Params::default()) != OutcomeClass::Acceptable
+    })
+}
+
+/// The verdict word for what loom saw: `if_reached` when the weak outcome
+/// was reached, `if_not` when not, `impossible-outcome` when loom produced
+/// a tuple no execution can.
+fn verdict(name: &str, seen: &BTreeMap<u64, u64>, if_reached: &str, if_not: &str) -> String {
+    if has_impossible(name, seen) {
+        "impossible-outcome".into()
+    } else if seen.contains_key(&variant(name).shape.weak_code()) {
+        if_reached.into()
+    } else {
+        if_not.into()
+    }
+}
+
 fn assert_reachable(name: &str) {
     let seen = explore(name);
+    let got = verdict(name, &seen, "weak-reachable", "weak-unreachable");
+    verdict_line(name, "weak-reachable", &got, &seen);
     assert_no_impossible(name, &seen);
     assert_eq!(variant(name).weak, OutcomeClass::Interesting);
     assert!(
@@ -101,8 +142,12 @@ fn assert_reachable(name: &str) {
     );
 }
 
-fn assert_unreachable(name: &str) {
+/// `expected` is `weak-unreachable`, or `beyond-loom` for LB (allowed by
+/// the model, but loom has no load buffering).
+fn assert_unreachable_as(name: &str, expected: &str) {
     let seen = explore(name);
+    let got = verdict(name, &seen, "weak-reachable", expected);
+    verdict_line(name, expected, &got, &seen);
     assert_no_impossible(name, &seen);
     assert!(
         !seen.contains_key(&variant(name).shape.weak_code()),
@@ -111,11 +156,17 @@ fn assert_unreachable(name: &str) {
     );
 }
 
+fn assert_unreachable(name: &str) {
+    assert_unreachable_as(name, "weak-unreachable");
+}
+
 /// A `must-pass` variant whose weak outcome loom wrongly reaches because it
 /// models SeqCst accesses as AcqRel (see the module doc).
 fn assert_loom_false_alarm(name: &str) {
     assert_eq!(variant(name).weak, OutcomeClass::Forbidden);
     let seen = explore(name);
+    let got = verdict(name, &seen, "false-alarm", "weak-unreachable");
+    verdict_line(name, "false-alarm", &got, &seen);
     assert_no_impossible(name, &seen);
     assert!(
         seen.contains_key(&variant(name).shape.weak_code()),
@@ -174,7 +225,7 @@ fn w22_release_weak_reachable() {
 #[test]
 fn lb_weak_beyond_loom() {
     assert_eq!(variant("lb").weak, OutcomeClass::Interesting);
-    assert_unreachable("lb");
+    assert_unreachable_as("lb", "beyond-loom");
 }
 
 // SeqCst accesses: loom's false alarms (see the module doc); the -fences
