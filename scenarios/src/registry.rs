@@ -1,7 +1,8 @@
-//! The list of scenarios. A new scenario is one file plus one line here.
+//! The list of scenarios. A new scenario is one file plus one line here
+//! (or, for a litmus variant, in `litmus::VARIANTS`).
 
 use crate::harness::{ActorsRunner, Config, HarnessKind, Runner, SpawnRunner};
-use crate::litmus::{corr, iriw, lb, mp, r, s, sb, w22, wrc};
+use crate::litmus;
 use crate::scenario::{Info, Observed, OutcomeClass, Params, Scenario};
 use crate::{arc, array, counter};
 
@@ -49,48 +50,27 @@ pub static ARC_RELAXED: arc::ArcRelaxed = arc::ArcRelaxed;
 pub static ARC_ACQREL: arc::ArcAcqRel = arc::ArcAcqRel;
 pub static ARC_FENCE: arc::ArcFence = arc::ArcFence;
 
-/// Every scenario, in `list` order.
+/// The article's specimens, in `list` order.
+static SPECIMENS: &[&dyn DynScenario] = &[
+    &COUNTER_RACE,
+    &COUNTER_ATOMIC,
+    &ARRAY_PASSING,
+    &ARRAY_PASSING_FIXED,
+    &ARC_RELAXED,
+    &ARC_ACQREL,
+    &ARC_FENCE,
+];
+
+/// Every scenario, in `list` order: the specimens, then the litmus
+/// catalog (whose variants are listed once, in `litmus::VARIANTS`).
 pub fn all() -> &'static [&'static dyn DynScenario] {
-    static ALL: &[&dyn DynScenario] = &[
-        &COUNTER_RACE,
-        &COUNTER_ATOMIC,
-        &ARRAY_PASSING,
-        &ARRAY_PASSING_FIXED,
-        &ARC_RELAXED,
-        &ARC_ACQREL,
-        &ARC_FENCE,
-        // Litmus tests (docs/litmus.md): one line per variant.
-        &sb::SB,
-        &sb::SB_RELACQ,
-        &sb::SB_SEQCST,
-        &sb::SB_FENCES,
-        &lb::LB,
-        &lb::LB_RELACQ,
-        &lb::LB_SEQCST,
-        &mp::MP,
-        &mp::MP_RELACQ,
-        &mp::MP_FENCES,
-        &mp::MP_SEQCST,
-        &r::R,
-        &r::R_SEQCST,
-        &r::R_FENCES,
-        &s::S,
-        &s::S_RELACQ,
-        &s::S_SEQCST,
-        &w22::W22,
-        &w22::W22_RELEASE,
-        &w22::W22_SEQCST,
-        &w22::W22_FENCES,
-        &corr::CORR,
-        &wrc::WRC,
-        &wrc::WRC_RELACQ,
-        &wrc::WRC_SEQCST,
-        &iriw::IRIW,
-        &iriw::IRIW_RELACQ,
-        &iriw::IRIW_SEQCST,
-        &iriw::IRIW_FENCES,
-    ];
-    ALL
+    static ALL: std::sync::OnceLock<Vec<&'static dyn DynScenario>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let litmus = litmus::VARIANTS
+            .iter()
+            .map(|&v| v as &'static dyn DynScenario);
+        SPECIMENS.iter().copied().chain(litmus).collect()
+    })
 }
 
 /// The scenario called `name`, if any.

@@ -343,40 +343,42 @@ impl Litmus {
     }
 }
 
-/// Every litmus variant in the registry, with its concrete type.
+/// Every litmus variant, in `list` order: the registry's one list of them.
+pub static VARIANTS: &[&Litmus] = &[
+    &sb::SB,
+    &sb::SB_RELACQ,
+    &sb::SB_SEQCST,
+    &sb::SB_FENCES,
+    &lb::LB,
+    &lb::LB_RELACQ,
+    &lb::LB_SEQCST,
+    &mp::MP,
+    &mp::MP_RELACQ,
+    &mp::MP_FENCES,
+    &mp::MP_SEQCST,
+    &r::R,
+    &r::R_SEQCST,
+    &r::R_FENCES,
+    &s::S,
+    &s::S_RELACQ,
+    &s::S_SEQCST,
+    &w22::W22,
+    &w22::W22_RELEASE,
+    &w22::W22_SEQCST,
+    &w22::W22_FENCES,
+    &corr::CORR,
+    &wrc::WRC,
+    &wrc::WRC_RELACQ,
+    &wrc::WRC_SEQCST,
+    &iriw::IRIW,
+    &iriw::IRIW_RELACQ,
+    &iriw::IRIW_SEQCST,
+    &iriw::IRIW_FENCES,
+];
+
+/// Every litmus variant, with its concrete type.
 pub fn variants() -> impl Iterator<Item = &'static Litmus> {
-    [
-        &sb::SB,
-        &sb::SB_RELACQ,
-        &sb::SB_SEQCST,
-        &sb::SB_FENCES,
-        &lb::LB,
-        &lb::LB_RELACQ,
-        &lb::LB_SEQCST,
-        &mp::MP,
-        &mp::MP_RELACQ,
-        &mp::MP_FENCES,
-        &mp::MP_SEQCST,
-        &r::R,
-        &r::R_SEQCST,
-        &r::R_FENCES,
-        &s::S,
-        &s::S_RELACQ,
-        &s::S_SEQCST,
-        &w22::W22,
-        &w22::W22_RELEASE,
-        &w22::W22_SEQCST,
-        &w22::W22_FENCES,
-        &corr::CORR,
-        &wrc::WRC,
-        &wrc::WRC_RELACQ,
-        &wrc::WRC_SEQCST,
-        &iriw::IRIW,
-        &iriw::IRIW_RELACQ,
-        &iriw::IRIW_SEQCST,
-        &iriw::IRIW_FENCES,
-    ]
-    .into_iter()
+    VARIANTS.iter().copied()
 }
 
 #[cfg(all(test, not(loom)))]
