@@ -9,6 +9,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use orderhunt_scenarios::{Config, DynScenario, HarnessKind, Tally};
 use std::time::{Duration, Instant};
 
+/// Exit code when an actor thread panics (a bug, not a finding).
+pub const EXIT_INTERNAL: i32 = 3;
+
 /// How actor threads are placed on cores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Placement {
@@ -99,7 +102,24 @@ pub fn run_scenario(
                     .name(format!("actor-{index}"))
                     .spawn_scoped(scope, move || {
                         let pinned = core.is_some_and(core_affinity::set_for_current);
-                        (pinned, runner.run_thread(index))
+                        let body = std::panic::AssertUnwindSafe(|| runner.run_thread(index));
+                        match std::panic::catch_unwind(body) {
+                            Ok(tally) => (pinned, tally),
+                            Err(_) => {
+                                // The other actors would wait for this one at
+                                // the next rendezvous forever, and the scope
+                                // would wait for them: end the process with
+                                // a clear word instead of hanging a fleet job.
+                                // (The panic message was already printed.)
+                                eprintln!(
+                                    "error: actor thread {index} of {} panicked: a bug in the \
+                                     scenario or in orderhunt; no report written for this run \
+                                     (a soak's last checkpoint stays)",
+                                    scenario.info().name
+                                );
+                                std::process::exit(EXIT_INTERNAL);
+                            }
+                        }
                     })
                     .expect("spawning an actor thread")
             })
