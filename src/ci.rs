@@ -38,7 +38,7 @@ impl CiArgs {
     pub fn check(&self) -> Result<()> {
         for (flag, path) in [("--junit", &self.junit), ("--summary", &self.summary)] {
             if let Some(p) = path {
-                check_path(flag, p)?;
+                output::prepare_output(flag, p, false)?;
             }
         }
         Ok(())
@@ -58,26 +58,6 @@ impl CiArgs {
         }
         Ok(())
     }
-}
-
-fn check_path(flag: &str, path: &Path) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(Error::usage(format!(
-            "the folder of {flag} {} does not exist; create it or choose another path",
-            path.display()
-        )));
-    }
-    if path.is_dir() {
-        return Err(Error::usage(format!(
-            "{flag} {} is a directory; give a file name",
-            path.display()
-        )));
-    }
-    Ok(())
 }
 
 /// The step summary file is shared by all steps of a job: append, as

@@ -57,18 +57,27 @@ pub struct CompareArgs {
     pub alpha: f64,
 }
 
+/// Checks `alpha`, loads the reports at `paths` and compares them: the
+/// common first step of `compare` and `report`.
+pub fn load_comparison(
+    paths: &[std::path::PathBuf],
+    alpha: f64,
+) -> Result<(Vec<(PathBuf, Report)>, Comparison)> {
+    if !(alpha > 0.0 && alpha < 1.0) {
+        return Err(Error::usage(format!(
+            "--alpha {alpha} is not a probability strictly between 0 and 1; try --alpha 0.05"
+        )));
+    }
+    let reports = load::load_reports(paths)?;
+    let cmp = Comparison::build(&reports, alpha);
+    Ok((reports, cmp))
+}
+
 /// Runs `compare`: loads the reports, writes the comparison to `out` and
 /// returns the exit code (0, or 1 with `--fail-on-difference` when some
 /// scenario differs at the `--alpha` level).
 pub fn run(args: &CompareArgs, out: &mut dyn std::io::Write) -> Result<i32> {
-    if !(args.alpha > 0.0 && args.alpha < 1.0) {
-        return Err(Error::usage(format!(
-            "--alpha {} is not a probability strictly between 0 and 1; try --alpha 0.05",
-            args.alpha
-        )));
-    }
-    let reports = load::load_reports(&args.paths)?;
-    let cmp = Comparison::build(&reports, args.alpha);
+    let (_, cmp) = load_comparison(&args.paths, args.alpha)?;
     let text = match args.format {
         Format::Table => cmp.to_table(),
         Format::Markdown => cmp.to_markdown(),

@@ -21,6 +21,17 @@ pub enum Placement {
     Unpinned,
 }
 
+impl Placement {
+    /// The placement `--no-pin` asks for.
+    pub fn from_no_pin(no_pin: bool) -> Self {
+        if no_pin {
+            Placement::Unpinned
+        } else {
+            Placement::Pinned { offset: 0 }
+        }
+    }
+}
+
 /// What one scenario run produced.
 #[derive(Debug, Clone)]
 pub struct Outcome {

@@ -7,10 +7,9 @@
 use crate::compare::{
     fmt_count, fmt_p, fmt_rate, fmt_value, Cell, Comparison, MachineColumn, Verdict, CONFIDENCE,
 };
-use crate::error::{Error, Result};
-use crate::load;
+use crate::error::Result;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `orderhunt report`.
 #[derive(clap::Args, Debug, Clone)]
@@ -32,16 +31,10 @@ pub struct ReportArgs {
 /// Runs `report`: loads the reports, renders the page and writes it
 /// atomically to `--html`. Returns the exit code (0).
 pub fn run(args: &ReportArgs) -> Result<i32> {
-    if !(args.alpha > 0.0 && args.alpha < 1.0) {
-        return Err(Error::usage(format!(
-            "--alpha {} is not a probability strictly between 0 and 1; try --alpha 0.05",
-            args.alpha
-        )));
-    }
-    let reports = load::load_reports(&args.paths)?;
-    let cmp = Comparison::build(&reports, args.alpha);
+    crate::output::prepare_output("--html", &args.html, false)?;
+    let (reports, cmp) = crate::compare::load_comparison(&args.paths, args.alpha)?;
     let page = render(&cmp);
-    write_atomically(&args.html, page.as_bytes())?;
+    crate::output::write_atomic(&args.html, page.as_bytes())?;
     eprintln!(
         "orderhunt: wrote {} ({}, {}, {})",
         args.html.display(),
@@ -50,38 +43,6 @@ pub fn run(args: &ReportArgs) -> Result<i32> {
         plural(cmp.rows.len(), "scenario")
     );
     Ok(0)
-}
-
-/// Writes `bytes` to a temporary file beside `path`, syncs it and renames it
-/// over `path`, so readers never see half a page.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path.file_name().ok_or_else(|| {
-        Error::usage(format!(
-            "--html {}: not a file name; try --html report.html",
-            path.display()
-        ))
-    })?;
-    if path.is_dir() {
-        return Err(Error::usage(format!(
-            "--html {}: is a directory; name a file, e.g. --html report.html",
-            path.display()
-        )));
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(Error::io(
-            format!("cannot write {}", path.display()),
-            format!(
-                "directory {} does not exist; create it first",
-                dir.display()
-            ),
-        ));
-    }
-    let _ = name; // validated above: a file name, not a directory
-    crate::output::write_atomic(path, bytes)
 }
 
 /// Escapes text for HTML element content and attribute values.

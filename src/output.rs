@@ -3,7 +3,7 @@
 
 use crate::engine;
 use crate::error::{Error, Result};
-use crate::report::{FirstAnomaly, Outcome, Report, ScenarioResult, Settings, SCHEMA};
+use crate::report::{FirstAnomaly, Machine, Outcome, Report, ScenarioResult, Settings, SCHEMA};
 use crate::stats;
 use orderhunt_scenarios::{Config, DynScenario, Expectation, Observed, Tally};
 use std::collections::BTreeMap;
@@ -157,9 +157,11 @@ pub fn exit_code(report: &Report, stop: &crate::signals::StopFlag) -> i32 {
     }
 }
 
-/// Checks, before any work, that `path` can be written: its directory
-/// exists (or is the default results folder, which is created).
-pub fn prepare_output(path: &Path, create_dir: bool) -> Result<()> {
+/// Checks, before any work, that `path` (given with `flag`, e.g. `--out`)
+/// can be written: its folder exists (or, with `create_dir`, is created),
+/// it is not a directory, and the folder takes the temp file that the
+/// atomic write goes through.
+pub fn prepare_output(flag: &str, path: &Path, create_dir: bool) -> Result<()> {
     let dir = parent_dir(path);
     if !dir.exists() {
         if create_dir {
@@ -167,29 +169,54 @@ pub fn prepare_output(path: &Path, create_dir: bool) -> Result<()> {
                 .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
         } else {
             return Err(Error::usage(format!(
-                "the folder of --out {} does not exist; create it or choose another path",
+                "the folder of {flag} {} does not exist; create it or choose another path",
                 path.display()
             )));
         }
     }
     if path.is_dir() {
         return Err(Error::usage(format!(
-            "--out {} is a directory; give a file name",
+            "{flag} {} is a directory; give a file name",
             path.display()
         )));
     }
-    // Probe now, not after hours of work: the report goes through a temp
+    // Probe now, not after hours of work: the file goes through a temp
     // file in the same folder, so that folder must take one.
     tempfile::Builder::new()
         .prefix(".orderhunt-probe-")
         .tempfile_in(&dir)
         .map_err(|e| {
             Error::usage(format!(
-                "cannot write a report into {} ({e}); choose another --out",
-                dir.display()
+                "cannot write a report into the folder of {flag} {} ({e}); choose another path",
+                path.display()
             ))
         })?;
     Ok(())
+}
+
+/// The default report path: `results/<label>-<arch>-<host>-<UTC time>.json`.
+pub fn default_report_path(label: &str, machine: &Machine, started: SystemTime) -> PathBuf {
+    let host = machine.hostname.as_deref().unwrap_or("host");
+    PathBuf::from("results").join(format!(
+        "{}-{}-{}-{}.json",
+        sanitize(label),
+        machine.arch,
+        sanitize(host),
+        file_stamp(started)
+    ))
+}
+
+/// Keeps a file-name component to `[A-Za-z0-9._-]`.
+pub fn sanitize(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 fn parent_dir(path: &Path) -> PathBuf {

@@ -127,29 +127,18 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     let mut report = output::new_report("run", started);
     let out_path: Option<PathBuf> = match (&args.out, args.json) {
         (Some(p), _) => {
-            output::prepare_output(p, false)?;
+            output::prepare_output("--out", p, false)?;
             Some(p.clone())
         }
         (None, true) => None,
         (None, false) => {
-            let name = if args.scenarios.len() == 1 {
-                args.scenarios[0].clone()
+            let label = if args.scenarios.len() == 1 {
+                args.scenarios[0].as_str()
             } else {
-                "multi".to_string()
+                "multi"
             };
-            let host = report
-                .machine
-                .hostname
-                .clone()
-                .unwrap_or_else(|| "host".into());
-            let p = PathBuf::from("results").join(format!(
-                "{}-{}-{}-{}.json",
-                sanitize(&name),
-                report.machine.arch,
-                sanitize(&host),
-                output::file_stamp(started)
-            ));
-            output::prepare_output(&p, true)?;
+            let p = output::default_report_path(label, &report.machine, started);
+            output::prepare_output("--out", &p, true)?;
             Some(p)
         }
     };
@@ -157,11 +146,7 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     let stop = crate::signals::install()
         .map_err(|e| Error::io("cannot install the SIGINT/SIGTERM handler", e))?;
     let visible = show_progress(args.engine.quiet);
-    let placement = if args.engine.no_pin {
-        Placement::Unpinned
-    } else {
-        Placement::Pinned { offset: 0 }
-    };
+    let placement = Placement::from_no_pin(args.engine.no_pin);
     for (scenario, cfg) in &plans {
         if stop.is_set() {
             report.interrupted = true;
@@ -208,17 +193,4 @@ pub fn run(args: &RunArgs) -> Result<i32> {
         eprintln!("interrupted: the report holds the exact counts of what ran");
     }
     Ok(output::exit_code(&report, &stop))
-}
-
-/// Keeps a file-name component to `[A-Za-z0-9._-]`.
-pub fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }

@@ -31,7 +31,7 @@ use crate::engine::{self, Placement};
 use crate::error::{Error, Result};
 use crate::output;
 use crate::report::Report;
-use crate::run::{config_for, sanitize, show_progress};
+use crate::run::{config_for, show_progress};
 use clap::Args;
 use orderhunt_scenarios::{Config, DynScenario, Tally};
 use std::path::PathBuf;
@@ -148,22 +148,12 @@ pub fn run(args: &SoakArgs) -> Result<i32> {
     let base = output::new_report("soak", started);
     let out_path = match &args.out {
         Some(p) => {
-            output::prepare_output(p, false)?;
+            output::prepare_output("--out", p, false)?;
             p.clone()
         }
         None => {
-            let host = base
-                .machine
-                .hostname
-                .clone()
-                .unwrap_or_else(|| "host".into());
-            let p = PathBuf::from("results").join(format!(
-                "soak-{}-{}-{}.json",
-                base.machine.arch,
-                sanitize(&host),
-                output::file_stamp(started)
-            ));
-            output::prepare_output(&p, true)?;
+            let p = output::default_report_path("soak", &base.machine, started);
+            output::prepare_output("--out", &p, true)?;
             p
         }
     };
@@ -171,11 +161,7 @@ pub fn run(args: &SoakArgs) -> Result<i32> {
     let stop = crate::signals::install()
         .map_err(|e| Error::io("cannot install the SIGINT/SIGTERM handler", e))?;
     let visible = show_progress(args.engine.quiet);
-    let placement = if args.engine.no_pin {
-        Placement::Unpinned
-    } else {
-        Placement::Pinned { offset: 0 }
-    };
+    let placement = Placement::from_no_pin(args.engine.no_pin);
     let mut entries: Vec<Entry> = scenarios
         .iter()
         .map(|&s| Entry {
