@@ -519,11 +519,7 @@ impl<S: Scenario> ActorsRunner<S> {
                     // and only wait at the next opening barrier; nobody
                     // mutates `batches` now.
                     let b = unsafe { &*b };
-                    for instance in &b.current {
-                        let observed = self.scenario.observe(instance, &params);
-                        let class = self.scenario.classify(observed, &params);
-                        tally.record(observed, class);
-                    }
+                    self.scenario.judge(&b.current, &params, &mut tally);
                 });
                 self.progress.publish(&tally);
                 if self.cfg.stop_on_first && tally.anomalies > 0 {
@@ -614,8 +610,7 @@ impl<S: Scenario> SpawnRunner<S> {
             });
             first_thread.join().expect("an actor thread panicked");
             // Joining every actor makes their work happen-before this.
-            let observed = scenario.observe(&instance, &params);
-            tally.record(observed, scenario.classify(observed, &params));
+            scenario.judge(std::slice::from_ref(&*instance), &params, &mut tally);
             if self.cfg.memory == MemoryMode::Leak {
                 // Never freed, so the next iteration gets a new address,
                 // as in the article.

@@ -189,6 +189,19 @@ pub trait Scenario: Send + Sync + 'static {
     fn render(&self, observed: u64) -> Observed {
         Observed::Int(observed)
     }
+
+    /// Judges a finished batch into `tally`, in order. Called by the
+    /// judging thread once per batch, after every actor's `act` on these
+    /// instances happened-before it. The default observes and classifies
+    /// each instance; a scenario that keeps per-run state for judging (an
+    /// interner of outcomes, say) overrides it to take a lock once per
+    /// batch instead of once per instance.
+    fn judge(&self, instances: &[Self::Instance], params: &Params, tally: &mut Tally) {
+        for instance in instances {
+            let observed = self.observe(instance, params);
+            tally.record(observed, self.classify(observed, params));
+        }
+    }
 }
 
 /// Distinct outcomes kept per scenario; the rest are counted in `other`.
