@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use orderhunt_scenarios::Registry;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -199,10 +200,32 @@ pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
-/// Parses the command line and runs it; returns the process exit code.
+/// Parses the process's command line and runs it on orderhunt's built-in
+/// catalog; returns the process exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
-    match dispatch(cli) {
+    let registry: &'static Registry = Box::leak(Box::new(Registry::builtin()));
+    main_with(registry, std::env::args_os())
+}
+
+/// Parses `args` (the program name first) and runs it on `registry`'s
+/// scenarios; returns the process exit code. The `main!` entry point of a
+/// user's test target calls this for `list`, `run`, `soak` and the rest.
+pub fn main_with(
+    registry: &'static Registry,
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    if let Err(e) = registry.check() {
+        eprintln!("error: {e}");
+        return 2;
+    }
+    match dispatch(registry, cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
@@ -211,11 +234,11 @@ pub fn main() -> i32 {
     }
 }
 
-fn dispatch(cli: Cli) -> Result<i32> {
+fn dispatch(registry: &'static Registry, cli: Cli) -> Result<i32> {
     match cli.command {
-        Command::List(args) => crate::list::run(&args),
-        Command::Run(args) => crate::run::run(&args),
-        Command::Soak(args) => crate::soak::run(&args),
+        Command::List(args) => crate::list::run(registry, &args),
+        Command::Run(args) => crate::run::run(registry, &args),
+        Command::Soak(args) => crate::soak::run(registry, &args),
         Command::Compare(args) => crate::compare::run(&args, &mut std::io::stdout().lock()),
         Command::Report(args) => crate::html::run(&args),
     }
@@ -224,14 +247,15 @@ fn dispatch(cli: Cli) -> Result<i32> {
 /// Resolves scenario names (or `all`) to scenarios, in the given order,
 /// without duplicates.
 pub fn resolve_scenarios(
+    registry: &Registry,
     names: &[String],
 ) -> Result<Vec<&'static dyn orderhunt_scenarios::DynScenario>> {
     let mut out: Vec<&'static dyn orderhunt_scenarios::DynScenario> = Vec::new();
     for name in names {
         let found: Vec<_> = if name == "all" {
-            orderhunt_scenarios::all().to_vec()
+            registry.all().to_vec()
         } else {
-            match orderhunt_scenarios::find(name) {
+            match registry.find(name) {
                 Some(s) => vec![s],
                 None => {
                     return Err(Error::usage(format!(
@@ -272,11 +296,12 @@ mod tests {
 
     #[test]
     fn resolve_rejects_unknown_and_dedups() {
-        let err = resolve_scenarios(&["nope".into()])
+        let reg = orderhunt_scenarios::registry::builtin();
+        let err = resolve_scenarios(reg, &["nope".into()])
             .map(|v| v.len())
             .unwrap_err();
         assert!(err.to_string().contains("orderhunt list"));
-        let v = resolve_scenarios(&["array-passing".into(), "all".into()]).unwrap();
+        let v = resolve_scenarios(reg, &["array-passing".into(), "all".into()]).unwrap();
         assert_eq!(v[0].info().name, "array-passing");
         assert_eq!(v.len(), orderhunt_scenarios::all().len());
     }

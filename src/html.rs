@@ -373,6 +373,7 @@ fn histogram(s: &mut String, m: &MachineColumn, cell: &Cell) {
             "acceptable" => ("acceptable", "acceptable"),
             "interesting" => ("interesting", "interesting (anomaly)"),
             "forbidden" => ("forbidden", "forbidden"),
+            "undeclared" => ("forbidden", "undeclared (fails the run)"),
             _ => ("other", "unknown class"),
         };
         let _ = writeln!(

@@ -2,11 +2,12 @@
 
 use crate::cli::ListArgs;
 use crate::error::Result;
-use orderhunt_scenarios::all;
+use orderhunt_scenarios::Registry;
 
-pub fn run(args: &ListArgs) -> Result<i32> {
+pub fn run(registry: &Registry, args: &ListArgs) -> Result<i32> {
     if args.json {
-        let rows: Vec<serde_json::Value> = all()
+        let rows: Vec<serde_json::Value> = registry
+            .all()
             .iter()
             .map(|s| {
                 let i = s.info();
@@ -18,6 +19,9 @@ pub fn run(args: &ListArgs) -> Result<i32> {
                     "actors": i.actors,
                     "default_iterations": i.default_iterations,
                     "summary": i.summary,
+                    "origin": s.origin().map(|o| serde_json::json!({
+                        "crate": o.krate, "version": o.version,
+                    })),
                     "hardware_models": i.hardware.iter()
                         .map(|(m, v)| (m.to_string(), serde_json::Value::from(*v)))
                         .collect::<serde_json::Map<_, _>>(),
@@ -34,7 +38,7 @@ pub fn run(args: &ListArgs) -> Result<i32> {
         "{:<22} {:<10} {:<15} {:<6} DESCRIPTION",
         "NAME", "EXPECT", "ARTICLE", "ACTORS"
     );
-    for s in all() {
+    for s in registry.all() {
         let i = s.info();
         let mut summary = i.summary.to_string();
         if !i.hardware.is_empty() {

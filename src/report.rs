@@ -94,6 +94,17 @@ pub struct ScenarioResult {
     /// {"x86-TSO": "forbidden", "ARMv8": "allowed"}.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub hardware_models: BTreeMap<String, String>,
+    /// The crate the scenario came from: orderhunt's built-in catalog
+    /// (`orderhunt-scenarios`) or a user's crate, with its version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<ScenarioOrigin>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ScenarioOrigin {
+    #[serde(rename = "crate")]
+    pub krate: String,
+    pub version: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -138,6 +149,7 @@ pub struct Outcome {
     /// A number (sums, counts) or a string (litmus register tuples).
     pub observed: serde_json::Value,
     pub count: u64,
-    /// `acceptable`, `interesting` or `forbidden`.
+    /// `acceptable`, `interesting`, `forbidden` or `undeclared` (a user
+    /// test's outcome it did not declare; fails the run like `forbidden`).
     pub class: String,
 }

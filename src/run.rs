@@ -7,7 +7,9 @@ use crate::engine::{self, Placement};
 use crate::error::{Error, Result};
 use crate::output;
 use orderhunt_scenarios::scenario::Layout;
-use orderhunt_scenarios::{Config, DynScenario, HarnessKind, MemoryMode, Params, SyncMode};
+use orderhunt_scenarios::{
+    Config, DynScenario, HarnessKind, MemoryMode, Params, Registry, SyncMode,
+};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -99,8 +101,8 @@ pub fn show_progress(quiet: bool) -> bool {
     !quiet && std::io::stderr().is_terminal()
 }
 
-pub fn run(args: &RunArgs) -> Result<i32> {
-    let scenarios = resolve_scenarios(&args.scenarios)?;
+pub fn run(registry: &Registry, args: &RunArgs) -> Result<i32> {
+    let scenarios = resolve_scenarios(registry, &args.scenarios)?;
     check_engine(&args.engine, args.memory)?;
     let plans: Vec<(&'static dyn DynScenario, Config)> = scenarios
         .iter()

@@ -128,13 +128,13 @@ fn slice_len(args: &SoakArgs, scenarios: usize) -> Duration {
     Duration::from_millis(ms as u64)
 }
 
-pub fn run(args: &SoakArgs) -> Result<i32> {
+pub fn run(registry: &orderhunt_scenarios::Registry, args: &SoakArgs) -> Result<i32> {
     let names = if args.scenarios.is_empty() {
         vec!["all".to_string()]
     } else {
         args.scenarios.clone()
     };
-    let scenarios = resolve_scenarios(&names)?;
+    let scenarios = resolve_scenarios(registry, &names)?;
     crate::run::check_engine(&args.engine, Some(args.memory))?;
     if args.memory == MemoryArg::Leak {
         return Err(Error::usage(

@@ -5,8 +5,11 @@
 //! so it runs under Miri, and it compiles under `--cfg loom` for model
 //! checking: every atomic, thread and payload cell comes from [`sync`].
 
+pub mod api;
 pub mod arc;
 pub mod array;
+pub mod catalog;
+pub mod check;
 pub mod counter;
 pub mod harness;
 pub mod litmus;
@@ -15,5 +18,6 @@ pub mod scenario;
 pub mod sync;
 
 pub use harness::{Config, HarnessKind, MemoryMode, Progress, Runner, SyncMode, DEFAULT_SKEW};
-pub use registry::{all, find, DynScenario};
+pub use api::{Slot, Test};
+pub use registry::{all, find, DynScenario, Origin, Registry};
 pub use scenario::{Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario, Tally};

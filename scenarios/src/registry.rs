@@ -1,12 +1,16 @@
-//! The list of scenarios. A new scenario is one file plus one line here
-//! (or, for a litmus variant, in `litmus::VARIANTS`).
+//! Registries of scenarios.
+//!
+//! The core defines what a registry is; the built-in catalog
+//! ([`crate::catalog::register`]) and each user crate fill one through the
+//! same public call, [`Registry::add`]. The engine and the commands find
+//! scenarios only through a registry: no layer below the commands names a
+//! specimen.
 
+use crate::api::{Outcome, Test};
 use crate::harness::{ActorsRunner, Config, HarnessKind, Runner, SpawnRunner};
-use crate::litmus;
 use crate::scenario::{Info, Observed, OutcomeClass, Params, Scenario};
-use crate::{arc, array, counter};
 
-/// A scenario behind a trait object, for the binary.
+/// A scenario behind a trait object, for the engine.
 pub trait DynScenario: Sync {
     fn info(&self) -> &'static Info;
     /// A runner for `cfg.harness`.
@@ -16,6 +20,13 @@ pub trait DynScenario: Sync {
     fn classify(&self, observed: u64, params: &Params) -> OutcomeClass;
     fn expected(&self, params: &Params) -> Observed;
     fn render(&self, observed: u64) -> Observed;
+    /// Where the scenario came from (set by the registry).
+    fn origin(&self) -> Option<&Origin> {
+        None
+    }
+    /// Explores the scenario under loom (see [`crate::check::explore`]).
+    #[cfg(loom)]
+    fn loom_explore(&'static self, params: Params) -> crate::check::Exploration;
 }
 
 impl<S: Scenario> DynScenario for S {
@@ -40,40 +51,206 @@ impl<S: Scenario> DynScenario for S {
     fn render(&self, observed: u64) -> Observed {
         Scenario::render(self, observed)
     }
+    #[cfg(loom)]
+    fn loom_explore(&'static self, params: Params) -> crate::check::Exploration {
+        crate::check::explore_typed(self, params)
+    }
 }
 
-pub static COUNTER_RACE: counter::CounterRace = counter::CounterRace;
-pub static COUNTER_ATOMIC: counter::CounterAtomic = counter::CounterAtomic;
-pub static ARRAY_PASSING: array::ArrayPassing = array::ArrayPassing;
-pub static ARRAY_PASSING_FIXED: array::ArrayPassingFixed = array::ArrayPassingFixed;
-pub static ARC_RELAXED: arc::ArcRelaxed = arc::ArcRelaxed;
-pub static ARC_ACQREL: arc::ArcAcqRel = arc::ArcAcqRel;
-pub static ARC_FENCE: arc::ArcFence = arc::ArcFence;
+/// The crate a scenario came from: reports name it, so that a fleet can
+/// tell the built-in catalog from a user's tests and one version from
+/// another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub krate: String,
+    pub version: String,
+}
 
-/// The article's specimens, in `list` order.
-static SPECIMENS: &[&dyn DynScenario] = &[
-    &COUNTER_RACE,
-    &COUNTER_ATOMIC,
-    &ARRAY_PASSING,
-    &ARRAY_PASSING_FIXED,
-    &ARC_RELAXED,
-    &ARC_ACQREL,
-    &ARC_FENCE,
-];
+/// A registered scenario: the scenario and its origin.
+struct Registered {
+    inner: &'static dyn DynScenario,
+    origin: Origin,
+}
 
-/// Every scenario, in `list` order: the specimens, then the litmus
-/// catalog (whose variants are listed once, in `litmus::VARIANTS`).
+impl DynScenario for Registered {
+    fn info(&self) -> &'static Info {
+        self.inner.info()
+    }
+    fn runner(&'static self, cfg: Config) -> Box<dyn Runner> {
+        self.inner.runner(cfg)
+    }
+    fn instance_bytes(&self) -> usize {
+        self.inner.instance_bytes()
+    }
+    fn classify(&self, observed: u64, params: &Params) -> OutcomeClass {
+        self.inner.classify(observed, params)
+    }
+    fn expected(&self, params: &Params) -> Observed {
+        self.inner.expected(params)
+    }
+    fn render(&self, observed: u64) -> Observed {
+        self.inner.render(observed)
+    }
+    fn origin(&self) -> Option<&Origin> {
+        Some(&self.origin)
+    }
+    #[cfg(loom)]
+    fn loom_explore(&'static self, params: Params) -> crate::check::Exploration {
+        self.inner.loom_explore(params)
+    }
+}
+
+/// What [`Registry::add`] takes: a [`Test`] built with the public API, or a
+/// `&'static` value of a type implementing the low-level [`Scenario`]
+/// trait (what the article's specimens and the litmus catalog use).
+pub trait IntoScenario {
+    /// Checks the declaration and leaks it: a registered scenario lives
+    /// for the whole process.
+    fn into_scenario(self) -> Result<&'static dyn DynScenario, String>;
+}
+
+impl<S: Send + Sync + 'static, O: Outcome> IntoScenario for Test<S, O> {
+    fn into_scenario(self) -> Result<&'static dyn DynScenario, String> {
+        self.validate()?;
+        let test: &'static Test<S, O> = Box::leak(Box::new(self));
+        test.freeze();
+        Ok(test)
+    }
+}
+
+impl<S: Scenario> IntoScenario for &'static S {
+    fn into_scenario(self) -> Result<&'static dyn DynScenario, String> {
+        let info = Scenario::info(self);
+        if info.actors == 0 {
+            return Err(format!("scenario `{}` has no actors", info.name));
+        }
+        Ok(self)
+    }
+}
+
+/// A list of scenarios, each with its origin, in registration order.
+pub struct Registry {
+    origin: Origin,
+    entries: Vec<&'static dyn DynScenario>,
+    errors: Vec<String>,
+}
+
+impl Registry {
+    /// An empty registry whose scenarios come from crate `krate` at
+    /// `version` (the `main!` macro passes your crate's name and version).
+    pub fn new(krate: impl Into<String>, version: impl Into<String>) -> Self {
+        Registry {
+            origin: Origin {
+                krate: krate.into(),
+                version: version.into(),
+            },
+            entries: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// A registry holding orderhunt's built-in catalog: the article's
+    /// specimens and the litmus catalog.
+    pub fn builtin() -> Self {
+        let mut r = Registry::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"));
+        crate::catalog::register(&mut r);
+        r
+    }
+
+    /// Registers a scenario. An invalid declaration or a duplicate name is
+    /// remembered and reported by [`Registry::check`] (the `main!` entry
+    /// point exits 2 with that line before running anything).
+    pub fn add(&mut self, scenario: impl IntoScenario) -> &mut Self {
+        match scenario.into_scenario() {
+            Ok(s) => {
+                let name = s.info().name;
+                if self.find(name).is_some() {
+                    self.errors
+                        .push(format!("two scenarios are named `{name}`; names must be unique"));
+                } else {
+                    let entry: &'static Registered = Box::leak(Box::new(Registered {
+                        inner: s,
+                        origin: self.origin.clone(),
+                    }));
+                    self.entries.push(entry);
+                }
+            }
+            Err(e) => self.errors.push(e),
+        }
+        self
+    }
+
+    /// Registers everything `register` registers, under another origin
+    /// (how a user crate can include orderhunt's built-in catalog).
+    pub fn add_from(
+        &mut self,
+        krate: &str,
+        version: &str,
+        register: impl FnOnce(&mut Registry),
+    ) -> &mut Self {
+        let saved = std::mem::replace(
+            &mut self.origin,
+            Origin {
+                krate: krate.to_string(),
+                version: version.to_string(),
+            },
+        );
+        register(self);
+        self.origin = saved;
+        self
+    }
+
+    /// The first problem found while registering, if any.
+    pub fn check(&self) -> Result<(), String> {
+        match self.errors.first() {
+            Some(e) => Err(e.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// Every scenario, in registration order.
+    pub fn all(&self) -> &[&'static dyn DynScenario] {
+        &self.entries
+    }
+
+    /// The scenario called `name`, if any.
+    pub fn find(&self, name: &str) -> Option<&'static dyn DynScenario> {
+        self.entries.iter().copied().find(|s| s.info().name == name)
+    }
+
+    /// The origin new registrations get.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// The built-in catalog as a process-wide registry (for tests and tools
+/// that only need the built-ins).
+pub fn builtin() -> &'static Registry {
+    static BUILTIN: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    BUILTIN.get_or_init(Registry::builtin)
+}
+
+/// Every built-in scenario, in `list` order.
 pub fn all() -> &'static [&'static dyn DynScenario] {
-    static ALL: std::sync::OnceLock<Vec<&'static dyn DynScenario>> = std::sync::OnceLock::new();
-    ALL.get_or_init(|| {
-        let litmus = litmus::VARIANTS
-            .iter()
-            .map(|&v| v as &'static dyn DynScenario);
-        SPECIMENS.iter().copied().chain(litmus).collect()
-    })
+    builtin().all()
 }
 
-/// The scenario called `name`, if any.
+/// The built-in scenario called `name`, if any.
 pub fn find(name: &str) -> Option<&'static dyn DynScenario> {
-    all().iter().copied().find(|s| s.info().name == name)
+    builtin().find(name)
 }
+
+// The specimens' statics, where tests and tools have always found them.
+pub use crate::catalog::{
+    ARC_ACQREL, ARC_FENCE, ARC_RELAXED, ARRAY_PASSING, ARRAY_PASSING_FIXED, COUNTER_ATOMIC,
+    COUNTER_RACE,
+};

@@ -38,6 +38,9 @@ pub enum OutcomeClass {
     /// An outcome the language's memory model forbids for this code: any
     /// count of it fails the run.
     Forbidden,
+    /// An outcome a user test did not declare (see `api::Test::undeclared`):
+    /// counted and failing like a forbidden one, shown as `undeclared`.
+    Undeclared,
 }
 
 impl OutcomeClass {
@@ -46,10 +49,15 @@ impl OutcomeClass {
             OutcomeClass::Acceptable => "acceptable",
             OutcomeClass::Interesting => "interesting",
             OutcomeClass::Forbidden => "forbidden",
+            OutcomeClass::Undeclared => "undeclared",
         }
     }
     pub fn is_anomaly(self) -> bool {
         self != OutcomeClass::Acceptable
+    }
+    /// Whether any count of this class fails the run.
+    pub fn fails(self) -> bool {
+        matches!(self, OutcomeClass::Forbidden | OutcomeClass::Undeclared)
     }
 }
 
@@ -212,6 +220,7 @@ pub const MAX_OUTCOMES: usize = 64;
 pub struct Tally {
     pub completed: u64,
     pub anomalies: u64,
+    /// Anomalies whose class fails the run (forbidden or undeclared).
     pub forbidden: u64,
     /// (1-based global iteration, observed value) of the first anomaly.
     pub first_anomaly: Option<(u64, u64)>,
@@ -232,7 +241,7 @@ impl Tally {
         self.completed += 1;
         if class.is_anomaly() {
             self.anomalies += 1;
-            if class == OutcomeClass::Forbidden {
+            if class.fails() {
                 self.forbidden += 1;
             }
             if self.first_anomaly.is_none() {
