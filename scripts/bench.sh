@@ -8,6 +8,10 @@
 #   scripts/bench.sh memory     only peak RSS (needs /usr/bin/time: Debian `time`)
 #   scripts/bench.sh sb         the SB hunt: tests/s and weak outcomes/s,
 #                               default knobs vs --sync batch vs --skew 0
+#   scripts/bench.sh api        the public API's cost: built-in sb and
+#                               array-passing vs the same specimens written
+#                               with orderhunt::Test in a user crate
+#                               (examples/handrolled/benches/api.rs)
 #
 # Environment: RUNS (default 5) interleaved runs per harness; FAST_N and
 # SPAWN_N iterations per run; SB_N iterations per SB hunt run.
@@ -73,6 +77,37 @@ print(r["iterations_per_s"], r["anomalies"]/r["elapsed_s"])' "$tmp/sb.json")
     mt=$(median ${tests[$v]}) mw=$(median ${weak[$v]})
     printf 'median [%s]: %.2fM tests/s, %.0fk weak outcomes/s\n' "$v" \
       "$(python3 -c "print($mt/1e6)")" "$(python3 -c "print($mw/1e3)")"
+  done
+fi
+
+if [[ $what == all || $what == api ]]; then
+  API_N=${API_N:-4000000}
+  API_ARRAY_N=${API_ARRAY_N:-250000}
+  echo "== public API vs built-in: $RUNS interleaved runs (sb: $API_N it, array-passing: $API_ARRAY_N it, --memory arena)"
+  (cd examples/handrolled && cargo bench --bench api --no-run -q 2>/dev/null)
+  api_bin=$(cd examples/handrolled && cargo bench --bench api --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$/\1/p' | tail -1)
+  api_bin="examples/handrolled/$api_bin"
+  declare -A api
+  pairs=("sb sb-api $API_N" "array-passing array-passing-api $API_ARRAY_N")
+  for i in $(seq "$RUNS"); do
+    line="  run $i:"
+    for p in "${pairs[@]}"; do
+      read -r builtin user n <<<"$p"
+      for sc in "$builtin" "$user"; do
+        "$api_bin" run "$sc" --iterations "$n" --memory arena --json --quiet >"$tmp/api.json" || true
+        r=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["iterations_per_s"])' "$tmp/api.json")
+        api[$sc]+="$r "
+        line+=$(printf '  %s %.0fk it/s' "$sc" "$(python3 -c "print($r/1e3)")")
+      done
+    done
+    echo "$line"
+  done
+  for p in "${pairs[@]}"; do
+    read -r builtin user n <<<"$p"
+    # shellcheck disable=SC2086
+    mb=$(median ${api[$builtin]}) mu=$(median ${api[$user]})
+    printf 'median: %s %.0fk it/s, %s %.0fk it/s, ratio %.3f (goal >= 0.90)\n' "$builtin" \
+      "$(python3 -c "print($mb/1e3)")" "$user" "$(python3 -c "print($mu/1e3)")" "$(python3 -c "print($mu/$mb)")"
   done
 fi
 

@@ -122,6 +122,16 @@ fn env_u64(name: &str, default: u64) -> u64 {
 pub fn test_main(registry: Registry, args: impl IntoIterator<Item = OsString>) -> i32 {
     let args: Vec<OsString> = args.into_iter().collect();
     let registry: &'static Registry = Box::leak(Box::new(registry));
+    // `cargo bench` adds `--bench` after the user's arguments; with a
+    // subcommand it means nothing more.
+    let mut args = args;
+    if args.iter().skip(2).any(|a| a == "--bench")
+        && args
+            .get(1)
+            .is_some_and(|a| SUBCOMMANDS.contains(&a.to_string_lossy().as_ref()))
+    {
+        args.retain(|a| a != "--bench");
+    }
     let rest: Vec<String> = args
         .iter()
         .skip(1)
@@ -276,10 +286,15 @@ fn check_one(s: &'static dyn DynScenario, targs: &TestArgs) -> Result<String, St
                 "orderhunt-miri: {name}: failing outcome {o} ({} of {} iterations)",
                 r.failing, r.iterations
             )),
+            None if r.interesting > 0 => Ok(format!(
+                "orderhunt-miri: {name}: caught: {} interesting outcome(s) in {} iterations \
+                 over {} seeds, no UB",
+                r.interesting, r.iterations, r.seeds
+            )),
             None => Ok(format!(
-                "orderhunt-miri: {name}: clean: {} iterations over {} seeds, no UB; \
-                 {} interesting",
-                r.iterations, r.seeds, r.interesting
+                "orderhunt-miri: {name}: clean: {} iterations over {} seeds, no UB, no \
+                 interesting outcome",
+                r.iterations, r.seeds
             )),
         };
     }

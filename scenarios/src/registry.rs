@@ -200,6 +200,16 @@ impl Registry {
         self
     }
 
+    /// Adds orderhunt's built-in catalog (the article's specimens and the
+    /// litmus catalog), with its own origin.
+    pub fn add_builtin(&mut self) -> &mut Self {
+        self.add_from(
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
+            crate::catalog::register,
+        )
+    }
+
     /// The first problem found while registering, if any.
     pub fn check(&self) -> Result<(), String> {
         match self.errors.first() {
