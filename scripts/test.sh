@@ -33,6 +33,11 @@ if [[ -x scripts/ci-verify.sh || -f scripts/ci-verify.sh ]]; then
   fi
 fi
 
+if [[ "${ORDERHUNT_QUICK:-0}" != 1 ]]; then
+  step "the example user crate, three ways (smoke, loom, Miri): scripts/example.sh"
+  bash scripts/example.sh
+fi
+
 if [[ -f scripts/actionlint.sh ]]; then
   step "actionlint (GitHub workflows)"
   bash scripts/actionlint.sh
