@@ -301,7 +301,10 @@ impl<'a> Lexer<'a> {
             let mut overflow = false;
             while let Some(c) = self.peek_char(0) {
                 if let Some(d) = c.to_digit(radix) {
-                    match v.checked_mul(radix as u64).and_then(|v| v.checked_add(d as u64)) {
+                    match v
+                        .checked_mul(radix as u64)
+                        .and_then(|v| v.checked_add(d as u64))
+                    {
                         Some(n) => v = n,
                         None => overflow = true,
                     }
@@ -369,8 +372,23 @@ fn is_type_word(s: &str) -> bool {
             | "bool"
             | "__int128"
             | "__int128_t"
-    ) || s.starts_with("atomic_")
-        || (s.ends_with("_t") && s.len() > 2)
+    ) || s.strip_prefix("atomic_").is_some_and(|t| {
+        matches!(
+            t,
+            "bool"
+                | "char"
+                | "schar"
+                | "uchar"
+                | "short"
+                | "ushort"
+                | "int"
+                | "uint"
+                | "long"
+                | "ulong"
+                | "llong"
+                | "ullong"
+        ) || t.ends_with("_t")
+    }) || (s.ends_with("_t") && s.len() > 2)
 }
 
 fn is_unsupported_keyword(s: &str) -> bool {
@@ -615,7 +633,10 @@ impl<'a> Parser<'a> {
         }
         if self.threads.is_empty() {
             let t = self.peek()?.clone();
-            return Self::err_at(&t, format!("expected a thread `P0 (...) {{`, found {}", t.tok));
+            return Self::err_at(
+                &t,
+                format!("expected a thread `P0 (...) {{`, found {}", t.tok),
+            );
         }
         self.apply_reg_init()?;
         let mut extra_observed = Vec::new();
@@ -639,7 +660,10 @@ impl<'a> Parser<'a> {
         if t.tok != Tok::Eof {
             return Self::err_at(
                 &t,
-                format!("expected the end of the file after the condition, found {}", t.tok),
+                format!(
+                    "expected the end of the file after the condition, found {}",
+                    t.tok
+                ),
             );
         }
         Ok(Litmus {
@@ -737,9 +761,7 @@ impl<'a> Parser<'a> {
         if let Tok::Ident(s) = &t.tok {
             return Self::err_at(
                 &t,
-                format!(
-                    "`{s}` as an initial value: locations holding addresses are not supported"
-                ),
+                format!("`{s}` as an initial value: locations holding addresses are not supported"),
             );
         }
         let v = self.constant("an integer value")?;
@@ -756,30 +778,18 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// Prepends the init block's `T:r = v` to thread T.
+    /// Checks that every `T:r = v` of the init block named a thread.
     fn apply_reg_init(&mut self) -> Result<(), ParseError> {
-        for (thread, reg, v, line, col) in std::mem::take(&mut self.reg_init) {
-            let Some(th) = self.threads.get_mut(thread) else {
+        for (thread, _, _, line, col) in &self.reg_init {
+            if *thread >= self.threads.len() {
                 return Err(ParseError {
-                    line,
-                    column: col,
-                    message: format!("initial value for a register of thread {thread}, which does not exist"),
+                    line: *line,
+                    column: *col,
+                    message: format!(
+                        "initial value for a register of thread {thread}, which does not exist"
+                    ),
                 });
-            };
-            let r = match th.regs.iter().position(|x| *x == reg) {
-                Some(r) => r,
-                None => {
-                    th.regs.push(reg);
-                    th.regs.len() - 1
-                }
-            };
-            th.instrs.insert(
-                0,
-                Instr::Assign {
-                    dst: r,
-                    value: Operand::Const(v),
-                },
-            );
+            }
         }
         Ok(())
     }
@@ -791,6 +801,22 @@ impl<'a> Parser<'a> {
             regs: Vec::new(),
             instrs: Vec::new(),
         };
+        // The init block's `T:r = v` for this thread: declared registers,
+        // assigned before the thread's first instruction.
+        let index = self.threads.len();
+        for (_, reg, v, _, _) in self.reg_init.iter().filter(|r| r.0 == index) {
+            let dst = match cx.reg(reg) {
+                Some(r) => r,
+                None => {
+                    cx.regs.push(reg.clone());
+                    cx.regs.len() - 1
+                }
+            };
+            cx.instrs.push(Instr::Assign {
+                dst,
+                value: Operand::Const(*v),
+            });
+        }
         if !self.eat_sym(")")? {
             loop {
                 let start = self.peek()?.clone();
@@ -811,7 +837,10 @@ impl<'a> Parser<'a> {
                     }
                 }
                 let Some((pname, pt)) = words.pop() else {
-                    return Self::err_at(&start, format!("expected a parameter, found {}", start.tok));
+                    return Self::err_at(
+                        &start,
+                        format!("expected a parameter, found {}", start.tok),
+                    );
                 };
                 if words.is_empty() && stars == 0 && pname == "void" {
                     self.expect_sym(")", "after `void`")?;
@@ -879,10 +908,16 @@ impl<'a> Parser<'a> {
                 let name = match &nt.tok {
                     Tok::Ident(n) => n.clone(),
                     Tok::Sym("*") => {
-                        return Self::err_at(&nt, "local pointers are not supported: registers hold integers")
+                        return Self::err_at(
+                            &nt,
+                            "local pointers are not supported: registers hold integers",
+                        )
                     }
                     other => {
-                        return Self::err_at(&nt, format!("expected a register name, found {other}"))
+                        return Self::err_at(
+                            &nt,
+                            format!("expected a register name, found {other}"),
+                        )
                     }
                 };
                 if self.location(&name).is_some() && cx.params.contains(&name) {
@@ -942,7 +977,10 @@ impl<'a> Parser<'a> {
                 }
             }
             Tok::Sym("*") => Self::err_at(&t, format!("`*`: {PLAIN_ACCESS}")),
-            Tok::Sym("{") => Self::err_at(&t, format!("nested blocks are not supported: {STRAIGHT_LINE}")),
+            Tok::Sym("{") => Self::err_at(
+                &t,
+                format!("nested blocks are not supported: {STRAIGHT_LINE}"),
+            ),
             other => Self::err_at(&t, format!("expected a statement, found {other}")),
         }
     }
@@ -1012,7 +1050,10 @@ impl<'a> Parser<'a> {
                 &t,
                 "C expressions are not supported, only an atomic call, a constant or a register",
             ),
-            other => Self::err_at(&t, format!("expected a value (a constant or a register), found {other}")),
+            other => Self::err_at(
+                &t,
+                format!("expected a value (a constant or a register), found {other}"),
+            ),
         }
     }
 
@@ -1044,7 +1085,10 @@ impl<'a> Parser<'a> {
                 Some(mo) => Ok(mo),
                 None => Self::err_at(&t, format!("unknown memory order `{s}`")),
             },
-            other => Self::err_at(&t, format!("expected a memory order (`memory_order_...`), found {other}")),
+            other => Self::err_at(
+                &t,
+                format!("expected a memory order (`memory_order_...`), found {other}"),
+            ),
         }
     }
 
@@ -1252,7 +1296,9 @@ impl<'a> Parser<'a> {
                 let negate = match &op.tok {
                     Tok::Sym("=") | Tok::Sym("==") => false,
                     Tok::Sym("!=") => true,
-                    other => return Self::err_at(&op, format!("expected `=` or `!=`, found {other}")),
+                    other => {
+                        return Self::err_at(&op, format!("expected `=` or `!=`, found {other}"))
+                    }
                 };
                 let v = self.constant("an integer value")?;
                 let eq = Prop::Eq(atom, v);
