@@ -9,6 +9,7 @@ pub mod arc;
 pub mod array;
 pub mod counter;
 pub mod harness;
+pub mod interp;
 pub mod litmus;
 pub mod registry;
 pub mod scenario;
