@@ -692,7 +692,10 @@ impl<'a> Parser<'a> {
                     let thread = *thread;
                     self.next()?;
                     self.expect_sym(":", "in a register's initial value `T:r=v`")?;
-                    let (reg, _) = self.expect_ident("a register name")?;
+                    let (reg, rt) = self.expect_ident("a register name")?;
+                    if is_type_word(&reg) || is_unsupported_keyword(&reg) {
+                        return Self::err_at(&rt, format!("`{reg}` cannot name a register"));
+                    }
                     self.expect_sym("=", "in a register's initial value")?;
                     let v = self.constant("an integer value")?;
                     let thread = usize::try_from(thread).unwrap_or(usize::MAX);

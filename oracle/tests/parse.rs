@@ -499,3 +499,26 @@ fn observables_and_rendering_of_a_parsed_test() {
     assert!(t.satisfies(&[0, 0, 1, 1]));
     assert!(!t.satisfies(&[0, 1, 1, 1]));
 }
+
+#[test]
+fn herd_style_files_outside_the_subset_fail_on_the_construct() {
+    // A plain read through a `const int*` parameter, herd's simplest C test.
+    let (l, c, m) =
+        err("C plain\n\n{ x = 1 }\n\nP0 (const int* x) {\n  int r0 = *x;\n}\n\nforall (0:r0=1)\n");
+    assert_eq!((l, c), (6, 12));
+    assert!(m.contains("plain (non-atomic)"), "{m}");
+    // Arithmetic on registers.
+    let (l, c, m) = err("C arith\n{ x = 0; }\nP0 (atomic_int *x) {\n  int a = atomic_load_explicit(x, memory_order_relaxed);\n  int b = (a^a)+a;\n}\nlocations [0:b;]\nexists 0:a != 0\n");
+    assert_eq!((l, c), (5, 11));
+    assert!(m.contains("C expressions are not supported"), "{m}");
+    // The same without the arithmetic parses, `!=` with no parentheses too.
+    let t = ok("C ok\n{ x = 0; }\nP0 (atomic_int *x) {\n  int a = atomic_load_explicit(x, memory_order_relaxed);\n  int b = a;\n}\nlocations [0:b;]\nexists 0:a != 0\n");
+    assert_eq!(t.extra_observed, [Atom::Reg { thread: 0, reg: 1 }]);
+    assert_eq!(
+        t.shown(),
+        [
+            Atom::Reg { thread: 0, reg: 0 },
+            Atom::Reg { thread: 0, reg: 1 }
+        ]
+    );
+}
