@@ -8,5 +8,6 @@
 //!   ARMv8 and RC11 consistency checks.
 
 pub mod model;
+pub mod parse;
 
 pub use model::*;

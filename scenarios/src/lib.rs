@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod check;
 pub mod counter;
 pub mod harness;
+pub mod interp;
 pub mod litmus;
 pub mod registry;
 pub mod scenario;

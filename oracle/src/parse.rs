@@ -1,0 +1,1473 @@
+//! herdtools7's C litmus format into a [`Litmus`].
+//!
+//! The accepted subset is straight-line C11 atomic code:
+//!
+//! ```text
+//! C SB+rel+acq "an optional comment"
+//! (* comments like this anywhere; // and /* */ too *)
+//! { x = 0; [y] = 0; atomic_int z = 1; 0:r0 = 5; }
+//!
+//! P0 (atomic_int* x, volatile atomic_int *y) {
+//!   atomic_store_explicit(x, 1, memory_order_release);
+//!   int r0 = atomic_load_explicit(y, memory_order_acquire);
+//! }
+//! P1 (atomic_int* x, atomic_int* y) { ... }
+//!
+//! locations [x; 0:r0;]
+//! exists (0:r0=0 /\ 1:r0=0)
+//! ```
+//!
+//! * locations are passed to threads as pointers and named bare in the
+//!   atomic calls (`atomic_load_explicit(x, mo)`), as in herd's C tests;
+//! * `atomic_{load,store,exchange,fetch_add,fetch_sub,fetch_and,fetch_or,
+//!   fetch_xor,compare_exchange_strong}` in their `_explicit` forms and
+//!   without (then `memory_order_seq_cst`), and `atomic_thread_fence`;
+//!   `memory_order_consume` is read as `acquire`;
+//! * registers: `int r = <call or value>;`, `int r;`, `r = ...;`; a value
+//!   is a constant (possibly negative) or a register;
+//! * the final condition: `exists`, `~exists` or `forall` over `T:r=v`,
+//!   `x=v`, `[x]=v` (and `!=`), `/\`, `\/`, `~`, parentheses, `true`,
+//!   `false`; `locations [...]` before it.
+//!
+//! Anything else (plain `*x` accesses, `if`, loops, arithmetic, unknown
+//! functions) is a [`ParseError`] naming the construct, with its line and
+//! column (1-based, columns in characters). The parser never panics.
+
+use crate::model::*;
+use std::fmt;
+
+/// Why a file is not a litmus test orderhunt can run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses a C litmus test.
+pub fn parse(text: &str) -> Result<Litmus, ParseError> {
+    Parser::new(text).file()
+}
+
+const STRAIGHT_LINE: &str = "orderhunt runs straight-line atomic code only";
+const PLAIN_ACCESS: &str = "plain (non-atomic) accesses are not supported: \
+     use atomic_load_explicit / atomic_store_explicit";
+/// Nesting bound of conditions (recursion depth), so that no input can
+/// overflow the stack.
+const MAX_DEPTH: usize = 200;
+/// Size bound of a condition: a long `/\` chain nests as deeply as it is
+/// long, and evaluating or dropping it recurses that deep.
+const MAX_PROP_NODES: usize = 2000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Ident(String),
+    Int(u64),
+    Str(String),
+    Sym(&'static str),
+    Eof,
+}
+
+impl fmt::Display for Tok {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Tok::Ident(s) => write!(f, "`{s}`"),
+            Tok::Int(v) => write!(f, "`{v}`"),
+            Tok::Str(_) => f.write_str("a string"),
+            Tok::Sym(s) => write!(f, "`{s}`"),
+            Tok::Eof => f.write_str("the end of the file"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    tok: Tok,
+    line: usize,
+    col: usize,
+}
+
+/// Two-character symbols first, so that they win over their prefixes.
+const SYMS2: &[&str] = &[
+    "/\\", "\\/", "!=", "==", "->", "&&", "||", "++", "--", "<=", ">=", "+=", "-=", "<<", ">>",
+];
+const SYMS1: &[&str] = &[
+    "{", "}", "(", ")", "[", "]", ";", ",", ":", "=", "*", "&", "~", "-", "+", "!", "<", ">", "|",
+    "^", "%", "/", ".", "?",
+];
+
+struct Lexer<'a> {
+    chars: Vec<char>,
+    pos: usize,
+    line: usize,
+    col: usize,
+    _text: std::marker::PhantomData<&'a str>,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str) -> Self {
+        Lexer {
+            chars: text.chars().collect(),
+            pos: 0,
+            line: 1,
+            col: 1,
+            _text: std::marker::PhantomData,
+        }
+    }
+
+    fn peek_char(&self, ahead: usize) -> Option<char> {
+        self.chars.get(self.pos + ahead).copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek_char(0)?;
+        self.pos += 1;
+        if c == '\n' {
+            self.line += 1;
+            self.col = 1;
+        } else {
+            self.col += 1;
+        }
+        Some(c)
+    }
+
+    fn err<T>(&self, line: usize, col: usize, message: impl Into<String>) -> Result<T, ParseError> {
+        Err(ParseError {
+            line,
+            column: col,
+            message: message.into(),
+        })
+    }
+
+    /// Skips white space and the three kinds of comments.
+    fn skip_trivia(&mut self) -> Result<(), ParseError> {
+        loop {
+            match (self.peek_char(0), self.peek_char(1)) {
+                (Some(c), _) if c.is_whitespace() => {
+                    self.bump();
+                }
+                (Some('/'), Some('/')) => {
+                    while let Some(c) = self.peek_char(0) {
+                        if c == '\n' {
+                            break;
+                        }
+                        self.bump();
+                    }
+                }
+                (Some('/'), Some('*')) => {
+                    let (line, col) = (self.line, self.col);
+                    self.bump();
+                    self.bump();
+                    loop {
+                        match (self.peek_char(0), self.peek_char(1)) {
+                            (Some('*'), Some('/')) => {
+                                self.bump();
+                                self.bump();
+                                break;
+                            }
+                            (Some(_), _) => {
+                                self.bump();
+                            }
+                            (None, _) => return self.err(line, col, "unterminated `/*` comment"),
+                        }
+                    }
+                }
+                (Some('('), Some('*')) => {
+                    // OCaml-style comments nest, as in herd.
+                    let (line, col) = (self.line, self.col);
+                    self.bump();
+                    self.bump();
+                    let mut depth = 1usize;
+                    while depth > 0 {
+                        match (self.peek_char(0), self.peek_char(1)) {
+                            (Some('*'), Some(')')) => {
+                                self.bump();
+                                self.bump();
+                                depth -= 1;
+                            }
+                            (Some('('), Some('*')) => {
+                                self.bump();
+                                self.bump();
+                                depth += 1;
+                            }
+                            (Some(_), _) => {
+                                self.bump();
+                            }
+                            (None, _) => return self.err(line, col, "unterminated `(*` comment"),
+                        }
+                    }
+                }
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    /// The test name after `C`: everything up to the next white space
+    /// (herd's names hold `+`, `.`, `-` and the like).
+    fn raw_name(&mut self) -> Result<String, ParseError> {
+        while matches!(self.peek_char(0), Some(' ' | '\t')) {
+            self.bump();
+        }
+        let mut name = String::new();
+        while let Some(c) = self.peek_char(0) {
+            if c.is_whitespace() {
+                break;
+            }
+            name.push(c);
+            self.bump();
+        }
+        if name.is_empty() {
+            return self.err(self.line, self.col, "missing test name after `C`");
+        }
+        Ok(name)
+    }
+
+    /// Whether the rest of the current line reads `key = value` (herd's
+    /// header lines, e.g. `Variant=Quad`), to be skipped.
+    fn at_header_line(&self) -> bool {
+        let mut i = self.pos;
+        let Some(&c) = self.chars.get(i) else {
+            return false;
+        };
+        if !(c.is_ascii_alphabetic() || c == '_') {
+            return false;
+        }
+        while let Some(&c) = self.chars.get(i) {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.' {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        while matches!(self.chars.get(i), Some(' ' | '\t')) {
+            i += 1;
+        }
+        if self.chars.get(i) != Some(&'=') {
+            return false;
+        }
+        // A header line holds no braces (an init item would be inside one).
+        !self.chars[i..]
+            .iter()
+            .take_while(|&&c| c != '\n')
+            .any(|&c| c == '{' || c == '}' || c == ';')
+    }
+
+    fn skip_line(&mut self) {
+        while let Some(c) = self.bump() {
+            if c == '\n' {
+                break;
+            }
+        }
+    }
+
+    fn next(&mut self) -> Result<Token, ParseError> {
+        self.skip_trivia()?;
+        let (line, col) = (self.line, self.col);
+        let tok = |tok| Ok(Token { tok, line, col });
+        let Some(c) = self.peek_char(0) else {
+            return tok(Tok::Eof);
+        };
+        if c.is_ascii_alphabetic() || c == '_' {
+            let mut s = String::new();
+            while let Some(c) = self.peek_char(0) {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    s.push(c);
+                    self.bump();
+                } else {
+                    break;
+                }
+            }
+            return tok(Tok::Ident(s));
+        }
+        if c.is_ascii_digit() {
+            let hex = c == '0' && matches!(self.peek_char(1), Some('x' | 'X'));
+            if hex {
+                self.bump();
+                self.bump();
+            }
+            let radix = if hex { 16 } else { 10 };
+            let mut v: u64 = 0;
+            let mut digits = 0;
+            let mut overflow = false;
+            while let Some(c) = self.peek_char(0) {
+                if let Some(d) = c.to_digit(radix) {
+                    match v
+                        .checked_mul(radix as u64)
+                        .and_then(|v| v.checked_add(d as u64))
+                    {
+                        Some(n) => v = n,
+                        None => overflow = true,
+                    }
+                    digits += 1;
+                    self.bump();
+                } else if c.is_ascii_alphanumeric() || c == '_' {
+                    return self.err(line, col, "malformed number");
+                } else {
+                    break;
+                }
+            }
+            if hex && digits == 0 {
+                return self.err(line, col, "malformed number");
+            }
+            if overflow {
+                return self.err(line, col, "integer constant too large for 64 bits");
+            }
+            return tok(Tok::Int(v));
+        }
+        if c == '"' {
+            self.bump();
+            let mut s = String::new();
+            loop {
+                match self.bump() {
+                    Some('"') => break,
+                    Some(c) => s.push(c),
+                    None => return self.err(line, col, "unterminated string"),
+                }
+            }
+            return tok(Tok::Str(s));
+        }
+        for s in SYMS2 {
+            let mut it = s.chars();
+            if it.next() == Some(c) && it.next() == self.peek_char(1) {
+                self.bump();
+                self.bump();
+                return tok(Tok::Sym(s));
+            }
+        }
+        for s in SYMS1 {
+            if s.starts_with(c) {
+                self.bump();
+                return tok(Tok::Sym(s));
+            }
+        }
+        self.err(line, col, format!("unexpected character `{c}`"))
+    }
+}
+
+/// Words that start a declaration (of a register, a location or a
+/// parameter): C's integer types and qualifiers, and `atomic_*` types.
+fn is_type_word(s: &str) -> bool {
+    matches!(
+        s,
+        "int"
+            | "long"
+            | "short"
+            | "char"
+            | "unsigned"
+            | "signed"
+            | "const"
+            | "volatile"
+            | "_Atomic"
+            | "_Bool"
+            | "bool"
+            | "__int128"
+            | "__int128_t"
+    ) || s.strip_prefix("atomic_").is_some_and(|t| {
+        matches!(
+            t,
+            "bool"
+                | "char"
+                | "schar"
+                | "uchar"
+                | "short"
+                | "ushort"
+                | "int"
+                | "uint"
+                | "long"
+                | "ulong"
+                | "llong"
+                | "ullong"
+        ) || t.ends_with("_t")
+    }) || (s.ends_with("_t") && s.len() > 2)
+}
+
+fn is_unsupported_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "if" | "else"
+            | "while"
+            | "for"
+            | "do"
+            | "switch"
+            | "case"
+            | "goto"
+            | "return"
+            | "break"
+            | "continue"
+    )
+}
+
+/// The atomic functions, by name: (kind, takes explicit orders).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Func {
+    Load,
+    Store,
+    Rmw(RmwOp),
+    Cas,
+    Fence,
+}
+
+fn atomic_func(name: &str) -> Option<(Func, bool)> {
+    let (base, explicit) = match name.strip_suffix("_explicit") {
+        Some(b) => (b, true),
+        None => (name, false),
+    };
+    let f = match base {
+        "atomic_load" => Func::Load,
+        "atomic_store" => Func::Store,
+        "atomic_exchange" => Func::Rmw(RmwOp::Xchg),
+        "atomic_fetch_add" => Func::Rmw(RmwOp::Add),
+        "atomic_fetch_sub" => Func::Rmw(RmwOp::Sub),
+        "atomic_fetch_and" => Func::Rmw(RmwOp::And),
+        "atomic_fetch_or" => Func::Rmw(RmwOp::Or),
+        "atomic_fetch_xor" => Func::Rmw(RmwOp::Xor),
+        "atomic_compare_exchange_strong" => Func::Cas,
+        "atomic_thread_fence" if !explicit => return Some((Func::Fence, true)),
+        _ => return None,
+    };
+    Some((f, explicit))
+}
+
+fn mem_order(name: &str) -> Option<MemOrder> {
+    Some(match name {
+        "memory_order_relaxed" => MemOrder::Relaxed,
+        "memory_order_consume" | "memory_order_acquire" => MemOrder::Acquire,
+        "memory_order_release" => MemOrder::Release,
+        "memory_order_acq_rel" => MemOrder::AcqRel,
+        "memory_order_seq_cst" => MemOrder::SeqCst,
+        _ => return None,
+    })
+}
+
+/// A thread being parsed.
+struct ThreadCx {
+    params: Vec<String>,
+    regs: Vec<String>,
+    instrs: Vec<Instr>,
+}
+
+impl ThreadCx {
+    fn reg(&self, name: &str) -> Option<RegId> {
+        self.regs.iter().position(|r| r == name)
+    }
+}
+
+struct Parser<'a> {
+    lex: Lexer<'a>,
+    peeked: Option<Token>,
+    locations: Vec<String>,
+    init: Vec<Value>,
+    /// Locations the init block named (for "initialised twice").
+    initialised: Vec<bool>,
+    /// `T:r = v` items of the init block: (thread, reg, value, line, col).
+    reg_init: Vec<(usize, String, Value, usize, usize)>,
+    threads: Vec<Thread>,
+    /// Nodes of the condition so far (bounded, see [`MAX_PROP_NODES`]).
+    prop_nodes: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn new(text: &'a str) -> Self {
+        Parser {
+            lex: Lexer::new(text),
+            peeked: None,
+            locations: Vec::new(),
+            init: Vec::new(),
+            initialised: Vec::new(),
+            reg_init: Vec::new(),
+            threads: Vec::new(),
+            prop_nodes: 0,
+        }
+    }
+
+    fn peek(&mut self) -> Result<&Token, ParseError> {
+        let t = match self.peeked.take() {
+            Some(t) => t,
+            None => self.lex.next()?,
+        };
+        Ok(self.peeked.insert(t))
+    }
+
+    fn next(&mut self) -> Result<Token, ParseError> {
+        match self.peeked.take() {
+            Some(t) => Ok(t),
+            None => self.lex.next(),
+        }
+    }
+
+    fn err_at<T>(t: &Token, message: impl Into<String>) -> Result<T, ParseError> {
+        Err(ParseError {
+            line: t.line,
+            column: t.col,
+            message: message.into(),
+        })
+    }
+
+    fn is_sym(&mut self, s: &str) -> Result<bool, ParseError> {
+        Ok(matches!(&self.peek()?.tok, Tok::Sym(x) if *x == s))
+    }
+
+    fn eat_sym(&mut self, s: &str) -> Result<bool, ParseError> {
+        if self.is_sym(s)? {
+            self.next()?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    fn expect_sym(&mut self, s: &str, what: &str) -> Result<Token, ParseError> {
+        let t = self.next()?;
+        match &t.tok {
+            Tok::Sym(x) if *x == s => Ok(t),
+            other => Self::err_at(&t, format!("expected `{s}` {what}, found {other}")),
+        }
+    }
+
+    fn expect_ident(&mut self, what: &str) -> Result<(String, Token), ParseError> {
+        let t = self.next()?;
+        match &t.tok {
+            Tok::Ident(s) => Ok((s.clone(), t)),
+            other => Self::err_at(&t, format!("expected {what}, found {other}")),
+        }
+    }
+
+    fn location(&self, name: &str) -> Option<LocId> {
+        self.locations.iter().position(|l| l == name)
+    }
+
+    fn add_location(&mut self, name: &str) -> LocId {
+        match self.location(name) {
+            Some(l) => l,
+            None => {
+                self.locations.push(name.to_string());
+                self.init.push(0);
+                self.initialised.push(false);
+                self.locations.len() - 1
+            }
+        }
+    }
+
+    /// An integer constant, possibly negative.
+    fn constant(&mut self, what: &str) -> Result<Value, ParseError> {
+        let neg = self.eat_sym("-")?;
+        let t = self.next()?;
+        match &t.tok {
+            Tok::Int(v) => {
+                let v = *v;
+                if neg {
+                    if v > i64::MAX as u64 + 1 {
+                        return Self::err_at(&t, "integer constant too large for 64 bits");
+                    }
+                    Ok((v as i64).wrapping_neg())
+                } else if v > i64::MAX as u64 {
+                    Self::err_at(&t, "integer constant too large for 64 bits")
+                } else {
+                    Ok(v as i64)
+                }
+            }
+            other => Self::err_at(&t, format!("expected {what}, found {other}")),
+        }
+    }
+
+    fn file(mut self) -> Result<Litmus, ParseError> {
+        // Header: `C name`, an optional quoted comment, herd's `key=value`
+        // lines.
+        self.lex.skip_trivia()?;
+        let (name, t) = self.expect_ident("`C` (the start of a C litmus test)")?;
+        if name != "C" {
+            return Self::err_at(
+                &t,
+                format!(
+                    "expected `C`, found `{name}`: orderhunt reads herdtools7's C litmus \
+                     tests only (not assembly ones)"
+                ),
+            );
+        }
+        let name = self.lex.raw_name()?;
+        let mut comment = None;
+        loop {
+            self.lex.skip_trivia()?;
+            if comment.is_none() && self.lex.peek_char(0) == Some('"') {
+                if let Tok::Str(s) = self.lex.next()?.tok {
+                    comment = Some(s);
+                }
+            } else if self.lex.at_header_line() {
+                self.lex.skip_line();
+            } else {
+                break;
+            }
+        }
+        if self.is_sym("{")? {
+            self.init_block()?;
+        }
+        loop {
+            let t = self.peek()?.clone();
+            match &t.tok {
+                Tok::Ident(s) if s.starts_with('P') && s.len() > 1 => {
+                    if !s[1..].bytes().all(|b| b.is_ascii_digit()) {
+                        break;
+                    }
+                    let expected = format!("P{}", self.threads.len());
+                    if *s != expected {
+                        return Self::err_at(
+                            &t,
+                            format!("expected thread `{expected}`, found `{s}`"),
+                        );
+                    }
+                    self.next()?;
+                    self.thread(s.clone())?;
+                }
+                _ => break,
+            }
+        }
+        if self.threads.is_empty() {
+            let t = self.peek()?.clone();
+            return Self::err_at(
+                &t,
+                format!("expected a thread `P0 (...) {{`, found {}", t.tok),
+            );
+        }
+        self.apply_reg_init()?;
+        let mut extra_observed = Vec::new();
+        if matches!(&self.peek()?.tok, Tok::Ident(s) if s == "locations") {
+            self.next()?;
+            self.expect_sym("[", "after `locations`")?;
+            while !self.eat_sym("]")? {
+                let a = self.atom()?;
+                if !extra_observed.contains(&a) {
+                    extra_observed.push(a);
+                }
+                if !self.eat_sym(";")? && !self.is_sym("]")? {
+                    let t = self.next()?;
+                    return Self::err_at(&t, format!("expected `;` or `]`, found {}", t.tok));
+                }
+            }
+        }
+        let condition = self.condition()?;
+        self.eat_sym(";")?;
+        let t = self.next()?;
+        if t.tok != Tok::Eof {
+            return Self::err_at(
+                &t,
+                format!(
+                    "expected the end of the file after the condition, found {}",
+                    t.tok
+                ),
+            );
+        }
+        Ok(Litmus {
+            name,
+            comment,
+            locations: self.locations,
+            init: self.init,
+            threads: self.threads,
+            condition,
+            extra_observed,
+        })
+    }
+
+    fn init_block(&mut self) -> Result<(), ParseError> {
+        self.expect_sym("{", "")?;
+        loop {
+            if self.eat_sym("}")? {
+                return Ok(());
+            }
+            if self.eat_sym(";")? {
+                continue;
+            }
+            let t = self.peek()?.clone();
+            match &t.tok {
+                Tok::Int(thread) => {
+                    let thread = *thread;
+                    self.next()?;
+                    self.expect_sym(":", "in a register's initial value `T:r=v`")?;
+                    let (reg, rt) = self.expect_ident("a register name")?;
+                    if is_type_word(&reg) || is_unsupported_keyword(&reg) {
+                        return Self::err_at(&rt, format!("`{reg}` cannot name a register"));
+                    }
+                    self.expect_sym("=", "in a register's initial value")?;
+                    let v = self.constant("an integer value")?;
+                    let thread = usize::try_from(thread).unwrap_or(usize::MAX);
+                    self.reg_init.push((thread, reg, v, t.line, t.col));
+                }
+                Tok::Sym("[") => {
+                    self.next()?;
+                    let (name, nt) = self.expect_ident("a location name")?;
+                    self.expect_sym("]", "after the location")?;
+                    self.init_value(&name, &nt)?;
+                }
+                Tok::Ident(_) => {
+                    // `x = v`, `int x = v`, `atomic_int x;`.
+                    let mut words = Vec::new();
+                    let mut pointer = None;
+                    loop {
+                        let t = self.peek()?.clone();
+                        match &t.tok {
+                            Tok::Ident(s) => {
+                                words.push((s.clone(), t.clone()));
+                                self.next()?;
+                            }
+                            Tok::Sym("*") => {
+                                pointer.get_or_insert(t.clone());
+                                self.next()?;
+                            }
+                            _ => break,
+                        }
+                    }
+                    if let Some(p) = pointer {
+                        return Self::err_at(
+                            &p,
+                            "pointer-typed locations are not supported: locations hold integers",
+                        );
+                    }
+                    let Some((name, nt)) = words.pop() else {
+                        return Self::err_at(&t, "expected a location");
+                    };
+                    if self.is_sym("=")? {
+                        self.init_value(&name, &nt)?;
+                    } else {
+                        self.declare_init(&name, &nt, 0)?;
+                    }
+                }
+                other => {
+                    return Self::err_at(
+                        &t,
+                        format!("expected a location's initial value `x = v;`, found {other}"),
+                    );
+                }
+            }
+            if !self.eat_sym(";")? && !self.is_sym("}")? {
+                let t = self.next()?;
+                return Self::err_at(
+                    &t,
+                    format!("expected `;` or `}}` in the initial state, found {}", t.tok),
+                );
+            }
+        }
+    }
+
+    /// `= v` after a location name in the init block.
+    fn init_value(&mut self, name: &str, at: &Token) -> Result<(), ParseError> {
+        self.expect_sym("=", "after the location")?;
+        let t = self.peek()?.clone();
+        if let Tok::Ident(s) = &t.tok {
+            return Self::err_at(
+                &t,
+                format!("`{s}` as an initial value: locations holding addresses are not supported"),
+            );
+        }
+        let v = self.constant("an integer value")?;
+        self.declare_init(name, at, v)
+    }
+
+    fn declare_init(&mut self, name: &str, at: &Token, v: Value) -> Result<(), ParseError> {
+        let l = self.add_location(name);
+        if self.initialised[l] {
+            return Self::err_at(at, format!("location `{name}` initialised twice"));
+        }
+        self.initialised[l] = true;
+        self.init[l] = v;
+        Ok(())
+    }
+
+    /// Checks that every `T:r = v` of the init block named a thread.
+    fn apply_reg_init(&mut self) -> Result<(), ParseError> {
+        for (thread, _, _, line, col) in &self.reg_init {
+            if *thread >= self.threads.len() {
+                return Err(ParseError {
+                    line: *line,
+                    column: *col,
+                    message: format!(
+                        "initial value for a register of thread {thread}, which does not exist"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn thread(&mut self, name: String) -> Result<(), ParseError> {
+        self.expect_sym("(", "after the thread name")?;
+        let mut cx = ThreadCx {
+            params: Vec::new(),
+            regs: Vec::new(),
+            instrs: Vec::new(),
+        };
+        // The init block's `T:r = v` for this thread: declared registers,
+        // assigned before the thread's first instruction.
+        let index = self.threads.len();
+        for (_, reg, v, _, _) in self.reg_init.iter().filter(|r| r.0 == index) {
+            let dst = match cx.reg(reg) {
+                Some(r) => r,
+                None => {
+                    cx.regs.push(reg.clone());
+                    cx.regs.len() - 1
+                }
+            };
+            cx.instrs.push(Instr::Assign {
+                dst,
+                value: Operand::Const(*v),
+            });
+        }
+        if !self.eat_sym(")")? {
+            loop {
+                let start = self.peek()?.clone();
+                let mut words: Vec<(String, Token)> = Vec::new();
+                let mut stars = 0;
+                loop {
+                    let t = self.peek()?.clone();
+                    match &t.tok {
+                        Tok::Ident(s) => {
+                            words.push((s.clone(), t.clone()));
+                            self.next()?;
+                        }
+                        Tok::Sym("*") => {
+                            stars += 1;
+                            self.next()?;
+                        }
+                        _ => break,
+                    }
+                }
+                let Some((pname, pt)) = words.pop() else {
+                    return Self::err_at(
+                        &start,
+                        format!("expected a parameter, found {}", start.tok),
+                    );
+                };
+                if words.is_empty() && stars == 0 && pname == "void" {
+                    self.expect_sym(")", "after `void`")?;
+                    break;
+                }
+                if stars != 1 {
+                    return Self::err_at(
+                        &pt,
+                        format!(
+                            "parameter `{pname}`: expected a pointer to an atomic location \
+                             (`atomic_int* {pname}`)"
+                        ),
+                    );
+                }
+                if cx.params.contains(&pname) {
+                    return Self::err_at(&pt, format!("parameter `{pname}` given twice"));
+                }
+                self.add_location(&pname);
+                cx.params.push(pname);
+                if self.eat_sym(")")? {
+                    break;
+                }
+                self.expect_sym(",", "between parameters")?;
+            }
+        }
+        self.expect_sym("{", "to open the thread's body")?;
+        loop {
+            let t = self.peek()?.clone();
+            match &t.tok {
+                Tok::Sym("}") => {
+                    self.next()?;
+                    break;
+                }
+                Tok::Sym(";") => {
+                    self.next()?;
+                }
+                _ => self.statement(&mut cx)?,
+            }
+        }
+        self.threads.push(Thread {
+            name,
+            regs: cx.regs,
+            instrs: cx.instrs,
+        });
+        Ok(())
+    }
+
+    fn statement(&mut self, cx: &mut ThreadCx) -> Result<(), ParseError> {
+        let t = self.next()?;
+        match &t.tok {
+            Tok::Ident(s) if is_unsupported_keyword(s) => {
+                Self::err_at(&t, format!("`{s}` is not supported: {STRAIGHT_LINE}"))
+            }
+            Tok::Ident(s) if is_type_word(s) => {
+                // A register declaration.
+                loop {
+                    match &self.peek()?.tok {
+                        Tok::Ident(w) if is_type_word(w) => {
+                            self.next()?;
+                        }
+                        _ => break,
+                    }
+                }
+                let nt = self.next()?;
+                let name = match &nt.tok {
+                    Tok::Ident(n) => n.clone(),
+                    Tok::Sym("*") => {
+                        return Self::err_at(
+                            &nt,
+                            "local pointers are not supported: registers hold integers",
+                        )
+                    }
+                    other => {
+                        return Self::err_at(
+                            &nt,
+                            format!("expected a register name, found {other}"),
+                        )
+                    }
+                };
+                if self.location(&name).is_some() && cx.params.contains(&name) {
+                    return Self::err_at(
+                        &nt,
+                        format!("register `{name}` has the name of a parameter"),
+                    );
+                }
+                if atomic_func(&name).is_some() || is_unsupported_keyword(&name) {
+                    return Self::err_at(&nt, format!("`{name}` cannot name a register"));
+                }
+                let dst = match cx.reg(&name) {
+                    Some(r) => r,
+                    None => {
+                        cx.regs.push(name);
+                        cx.regs.len() - 1
+                    }
+                };
+                if self.eat_sym("=")? {
+                    self.rhs(cx, dst)?;
+                } else if self.is_sym(",")? {
+                    let c = self.next()?;
+                    return Self::err_at(&c, "declare one register per statement");
+                }
+                self.end_statement()
+            }
+            Tok::Ident(s) => {
+                let s = s.clone();
+                if let Some((f, explicit)) = atomic_func(&s) {
+                    self.call(cx, &t, f, explicit, None)?;
+                    return self.end_statement();
+                }
+                if let Some(r) = cx.reg(&s) {
+                    let op = self.next()?;
+                    match &op.tok {
+                        Tok::Sym("=") => {
+                            self.rhs(cx, r)?;
+                            self.end_statement()
+                        }
+                        other => Self::err_at(
+                            &op,
+                            format!(
+                                "expected `=` after register `{s}`, found {other}: only \
+                                 `{s} = <atomic call or value>;` is supported"
+                            ),
+                        ),
+                    }
+                } else if self.location(&s).is_some() {
+                    Self::err_at(&t, format!("`{s}` used as a statement: {PLAIN_ACCESS}"))
+                } else if self.is_sym("(")? {
+                    Self::err_at(&t, unknown_function(&s))
+                } else {
+                    Self::err_at(
+                        &t,
+                        format!("undeclared register `{s}` (declare it: `int {s} = ...;`)"),
+                    )
+                }
+            }
+            Tok::Sym("*") => Self::err_at(&t, format!("`*`: {PLAIN_ACCESS}")),
+            Tok::Sym("{") => Self::err_at(
+                &t,
+                format!("nested blocks are not supported: {STRAIGHT_LINE}"),
+            ),
+            other => Self::err_at(&t, format!("expected a statement, found {other}")),
+        }
+    }
+
+    fn end_statement(&mut self) -> Result<(), ParseError> {
+        let t = self.next()?;
+        match &t.tok {
+            Tok::Sym(";") => Ok(()),
+            Tok::Sym(s) if !matches!(*s, "}" | "{" | "(" | ")") => Self::err_at(
+                &t,
+                format!(
+                    "`{s}`: C expressions are not supported, only an atomic call, a constant \
+                     or a register"
+                ),
+            ),
+            other => Self::err_at(&t, format!("expected `;`, found {other}")),
+        }
+    }
+
+    /// The right-hand side of `r = ...`.
+    fn rhs(&mut self, cx: &mut ThreadCx, dst: RegId) -> Result<(), ParseError> {
+        let t = self.peek()?.clone();
+        if let Tok::Ident(s) = &t.tok {
+            if let Some((f, explicit)) = atomic_func(s) {
+                self.next()?;
+                return self.call(cx, &t, f, explicit, Some(dst));
+            }
+            if cx.reg(s).is_none() && self.location(s).is_none() {
+                self.next()?;
+                if self.is_sym("(")? {
+                    return Self::err_at(&t, unknown_function(s));
+                }
+                return Self::err_at(&t, format!("undeclared register `{s}`"));
+            }
+        }
+        if let Tok::Sym("*") = &t.tok {
+            return Self::err_at(&t, format!("`*`: {PLAIN_ACCESS}"));
+        }
+        let value = self.operand(cx)?;
+        cx.instrs.push(Instr::Assign { dst, value });
+        Ok(())
+    }
+
+    /// A value: a constant or a register.
+    fn operand(&mut self, cx: &ThreadCx) -> Result<Operand, ParseError> {
+        let t = self.peek()?.clone();
+        match &t.tok {
+            Tok::Ident(s) => {
+                self.next()?;
+                if let Some(r) = cx.reg(s) {
+                    Ok(Operand::Reg(r))
+                } else if self.location(s).is_some() {
+                    Self::err_at(
+                        &t,
+                        format!(
+                            "`{s}` is a location (a pointer), not a value: read it with \
+                             atomic_load_explicit"
+                        ),
+                    )
+                } else {
+                    Self::err_at(&t, format!("undeclared register `{s}`"))
+                }
+            }
+            Tok::Int(_) | Tok::Sym("-") => Ok(Operand::Const(self.constant("a value")?)),
+            Tok::Sym("*") => Self::err_at(&t, format!("`*`: {PLAIN_ACCESS}")),
+            Tok::Sym("(") => Self::err_at(
+                &t,
+                "C expressions are not supported, only an atomic call, a constant or a register",
+            ),
+            other => Self::err_at(
+                &t,
+                format!("expected a value (a constant or a register), found {other}"),
+            ),
+        }
+    }
+
+    fn loc_arg(&mut self, cx: &ThreadCx) -> Result<LocId, ParseError> {
+        let t = self.next()?;
+        match &t.tok {
+            Tok::Ident(s) => {
+                if let Some(l) = self.location(s) {
+                    Ok(l)
+                } else if cx.reg(s).is_some() {
+                    Self::err_at(&t, format!("`{s}` is a register, not a location"))
+                } else {
+                    Self::err_at(&t, format!("unknown location `{s}` (not a parameter of the thread)"))
+                }
+            }
+            Tok::Sym("&") => Self::err_at(
+                &t,
+                "`&`: pass the location itself (threads get pointers: `atomic_load_explicit(x, ...)`)",
+            ),
+            Tok::Sym("*") => Self::err_at(&t, "`*`: pass the location itself (`atomic_load_explicit(x, ...)`)"),
+            other => Self::err_at(&t, format!("expected a location, found {other}")),
+        }
+    }
+
+    fn mo_arg(&mut self) -> Result<MemOrder, ParseError> {
+        let t = self.next()?;
+        match &t.tok {
+            Tok::Ident(s) => match mem_order(s) {
+                Some(mo) => Ok(mo),
+                None => Self::err_at(&t, format!("unknown memory order `{s}`")),
+            },
+            other => Self::err_at(
+                &t,
+                format!("expected a memory order (`memory_order_...`), found {other}"),
+            ),
+        }
+    }
+
+    fn comma(&mut self) -> Result<(), ParseError> {
+        self.expect_sym(",", "between arguments").map(|_| ())
+    }
+
+    /// An atomic call after its name; `dst` is where its result goes.
+    fn call(
+        &mut self,
+        cx: &mut ThreadCx,
+        name: &Token,
+        f: Func,
+        explicit: bool,
+        dst: Option<RegId>,
+    ) -> Result<(), ParseError> {
+        let fname = match &name.tok {
+            Tok::Ident(s) => s.clone(),
+            _ => String::new(),
+        };
+        self.expect_sym("(", &format!("after `{fname}`"))?;
+        let seq = MemOrder::SeqCst;
+        let instr = match f {
+            Func::Load => {
+                let loc = self.loc_arg(cx)?;
+                let mo = if explicit {
+                    self.comma()?;
+                    self.mo_arg()?
+                } else {
+                    seq
+                };
+                let Some(dst) = dst else {
+                    return Self::err_at(
+                        name,
+                        format!("the value `{fname}` reads must go to a register: `int r = {fname}(...);`"),
+                    );
+                };
+                Instr::Load { dst, loc, mo }
+            }
+            Func::Store => {
+                let loc = self.loc_arg(cx)?;
+                self.comma()?;
+                let value = self.operand(cx)?;
+                let mo = if explicit {
+                    self.comma()?;
+                    self.mo_arg()?
+                } else {
+                    seq
+                };
+                if dst.is_some() {
+                    return Self::err_at(name, format!("`{fname}` returns no value"));
+                }
+                Instr::Store { loc, value, mo }
+            }
+            Func::Rmw(op) => {
+                let loc = self.loc_arg(cx)?;
+                self.comma()?;
+                let operand = self.operand(cx)?;
+                let mo = if explicit {
+                    self.comma()?;
+                    self.mo_arg()?
+                } else {
+                    seq
+                };
+                Instr::Rmw {
+                    dst,
+                    loc,
+                    op,
+                    operand,
+                    mo,
+                }
+            }
+            Func::Cas => {
+                let loc = self.loc_arg(cx)?;
+                self.comma()?;
+                let amp = self.next()?;
+                if amp.tok != Tok::Sym("&") {
+                    return Self::err_at(
+                        &amp,
+                        format!("expected `&r` (the address of the register holding the expected value), found {}", amp.tok),
+                    );
+                }
+                let (rname, rt) = self.expect_ident("a register")?;
+                let Some(expected) = cx.reg(&rname) else {
+                    return Self::err_at(
+                        &rt,
+                        format!("`{rname}`: the expected value must be a declared register of this thread"),
+                    );
+                };
+                self.comma()?;
+                let desired = self.operand(cx)?;
+                let (success, failure) = if explicit {
+                    self.comma()?;
+                    let s = self.mo_arg()?;
+                    self.comma()?;
+                    (s, self.mo_arg()?)
+                } else {
+                    (seq, seq)
+                };
+                Instr::Cas {
+                    dst,
+                    loc,
+                    expected,
+                    desired,
+                    success,
+                    failure,
+                }
+            }
+            Func::Fence => {
+                let mo = self.mo_arg()?;
+                if dst.is_some() {
+                    return Self::err_at(name, format!("`{fname}` returns no value"));
+                }
+                Instr::Fence { mo }
+            }
+        };
+        let t = self.next()?;
+        if t.tok != Tok::Sym(")") {
+            let what = if t.tok == Tok::Sym(",") {
+                format!("too many arguments to `{fname}`")
+            } else {
+                format!("expected `)` to close `{fname}(`, found {}", t.tok)
+            };
+            return Self::err_at(&t, what);
+        }
+        cx.instrs.push(instr);
+        Ok(())
+    }
+
+    fn condition(&mut self) -> Result<Condition, ParseError> {
+        let t = self.next()?;
+        let quantifier = match &t.tok {
+            Tok::Ident(s) if s == "exists" => Quantifier::Exists,
+            Tok::Ident(s) if s == "forall" => Quantifier::Forall,
+            Tok::Sym("~") => {
+                let e = self.next()?;
+                match &e.tok {
+                    Tok::Ident(s) if s == "exists" => Quantifier::NotExists,
+                    other => return Self::err_at(&e, format!("expected `exists` after `~`, found {other}")),
+                }
+            }
+            Tok::Ident(s) if s == "filter" => {
+                return Self::err_at(&t, "`filter` conditions are not supported")
+            }
+            Tok::Eof => {
+                return Self::err_at(&t, "missing final condition (`exists`, `~exists` or `forall`)")
+            }
+            other => {
+                return Self::err_at(
+                    &t,
+                    format!("expected a thread `P{}`, `locations` or the final condition (`exists`, `~exists`, `forall`), found {other}", self.threads.len()),
+                )
+            }
+        };
+        let prop = self.disj(0)?;
+        Ok(Condition { quantifier, prop })
+    }
+
+    fn disj(&mut self, depth: usize) -> Result<Prop, ParseError> {
+        let mut p = self.conj(depth)?;
+        while self.eat_sym("\\/")? {
+            let q = self.conj(depth)?;
+            p = Prop::Or(Box::new(p), Box::new(q));
+        }
+        Ok(p)
+    }
+
+    fn conj(&mut self, depth: usize) -> Result<Prop, ParseError> {
+        let mut p = self.unary(depth)?;
+        while self.eat_sym("/\\")? {
+            let q = self.unary(depth)?;
+            p = Prop::And(Box::new(p), Box::new(q));
+        }
+        Ok(p)
+    }
+
+    fn unary(&mut self, depth: usize) -> Result<Prop, ParseError> {
+        let t = self.peek()?.clone();
+        self.prop_nodes += 1;
+        if depth > MAX_DEPTH || self.prop_nodes > MAX_PROP_NODES {
+            return Self::err_at(&t, "condition nested too deeply or too long");
+        }
+        match &t.tok {
+            Tok::Sym("~") => {
+                self.next()?;
+                Ok(Prop::Not(Box::new(self.unary(depth + 1)?)))
+            }
+            Tok::Sym("(") => {
+                self.next()?;
+                let p = self.disj(depth + 1)?;
+                self.expect_sym(")", "to close the parenthesis")?;
+                Ok(p)
+            }
+            Tok::Ident(s) if s == "true" => {
+                self.next()?;
+                Ok(Prop::True)
+            }
+            Tok::Ident(s) if s == "false" => {
+                self.next()?;
+                Ok(Prop::Not(Box::new(Prop::True)))
+            }
+            _ => {
+                let atom = self.atom()?;
+                let op = self.next()?;
+                let negate = match &op.tok {
+                    Tok::Sym("=") | Tok::Sym("==") => false,
+                    Tok::Sym("!=") => true,
+                    other => {
+                        return Self::err_at(&op, format!("expected `=` or `!=`, found {other}"))
+                    }
+                };
+                let v = self.constant("an integer value")?;
+                let eq = Prop::Eq(atom, v);
+                Ok(if negate { Prop::Not(Box::new(eq)) } else { eq })
+            }
+        }
+    }
+
+    /// `T:r`, `x` or `[x]`.
+    fn atom(&mut self) -> Result<Atom, ParseError> {
+        let t = self.next()?;
+        match &t.tok {
+            Tok::Int(thread) => {
+                let thread = *thread;
+                self.expect_sym(":", "in `T:r`")?;
+                let (reg, rt) = self.expect_ident("a register name")?;
+                let th = usize::try_from(thread)
+                    .ok()
+                    .and_then(|i| self.threads.get(i).map(|th| (i, th)));
+                let Some((i, th)) = th else {
+                    return Self::err_at(&t, format!("thread {thread} does not exist"));
+                };
+                match th.regs.iter().position(|r| *r == reg) {
+                    Some(r) => Ok(Atom::Reg { thread: i, reg: r }),
+                    None => Self::err_at(&rt, format!("thread {thread} has no register `{reg}`")),
+                }
+            }
+            Tok::Sym("[") => {
+                let (name, nt) = self.expect_ident("a location name")?;
+                self.expect_sym("]", "after the location")?;
+                match self.location(&name) {
+                    Some(l) => Ok(Atom::Loc(l)),
+                    None => Self::err_at(&nt, format!("unknown location `{name}`")),
+                }
+            }
+            Tok::Ident(name) => match self.location(name) {
+                Some(l) => Ok(Atom::Loc(l)),
+                None => Self::err_at(&t, format!("unknown location `{name}`")),
+            },
+            other => Self::err_at(&t, format!("expected `T:r` or a location, found {other}")),
+        }
+    }
+}
+
+fn unknown_function(name: &str) -> String {
+    if name == "atomic_compare_exchange_weak" || name == "atomic_compare_exchange_weak_explicit" {
+        format!("`{name}` is not supported (it may fail spuriously): use the `_strong` form")
+    } else {
+        format!("unknown function `{name}`: only C11 atomic calls are supported")
+    }
+}
+
+/// herd's C spelling of a test: `parse(&to_c(&t)) == Ok(t)` for every
+/// test `parse` returns (the name and comment as given).
+pub fn to_c(t: &Litmus) -> String {
+    let mut out = format!("C {}\n", t.name);
+    if let Some(c) = &t.comment {
+        out.push_str(&format!("\"{c}\"\n"));
+    }
+    out.push('{');
+    for (l, name) in t.locations.iter().enumerate() {
+        out.push_str(&format!(" {name}={};", t.init[l]));
+    }
+    out.push_str(" }\n");
+    for th in &t.threads {
+        let params: Vec<String> = t
+            .locations
+            .iter()
+            .map(|l| format!("atomic_int* {l}"))
+            .collect();
+        out.push_str(&format!("\n{} ({}) {{\n", th.name, params.join(", ")));
+        for r in &th.regs {
+            out.push_str(&format!("  int {r};\n"));
+        }
+        let operand = |o: &Operand| match o {
+            Operand::Const(v) => v.to_string(),
+            Operand::Reg(r) => th.regs[*r].clone(),
+        };
+        let mo = |m: &MemOrder| format!("memory_order_{}", m.as_str());
+        let assign = |dst: &Option<RegId>| match dst {
+            Some(r) => format!("{} = ", th.regs[*r]),
+            None => String::new(),
+        };
+        for i in &th.instrs {
+            let line = match i {
+                Instr::Assign { dst, value } => format!("{} = {}", th.regs[*dst], operand(value)),
+                Instr::Load { dst, loc, mo: m } => format!(
+                    "{} = atomic_load_explicit({}, {})",
+                    th.regs[*dst],
+                    t.locations[*loc],
+                    mo(m)
+                ),
+                Instr::Store { loc, value, mo: m } => format!(
+                    "atomic_store_explicit({}, {}, {})",
+                    t.locations[*loc],
+                    operand(value),
+                    mo(m)
+                ),
+                Instr::Rmw {
+                    dst,
+                    loc,
+                    op,
+                    operand: v,
+                    mo: m,
+                } => {
+                    let f = match op {
+                        RmwOp::Xchg => "exchange",
+                        RmwOp::Add => "fetch_add",
+                        RmwOp::Sub => "fetch_sub",
+                        RmwOp::And => "fetch_and",
+                        RmwOp::Or => "fetch_or",
+                        RmwOp::Xor => "fetch_xor",
+                    };
+                    format!(
+                        "{}atomic_{f}_explicit({}, {}, {})",
+                        assign(dst),
+                        t.locations[*loc],
+                        operand(v),
+                        mo(m)
+                    )
+                }
+                Instr::Cas {
+                    dst,
+                    loc,
+                    expected,
+                    desired,
+                    success,
+                    failure,
+                } => format!(
+                    "{}atomic_compare_exchange_strong_explicit({}, &{}, {}, {}, {})",
+                    assign(dst),
+                    t.locations[*loc],
+                    th.regs[*expected],
+                    operand(desired),
+                    mo(success),
+                    mo(failure)
+                ),
+                Instr::Fence { mo: m } => format!("atomic_thread_fence({})", mo(m)),
+            };
+            out.push_str(&format!("  {line};\n"));
+        }
+        out.push_str("}\n");
+    }
+    if !t.extra_observed.is_empty() {
+        let atoms: Vec<String> = t
+            .extra_observed
+            .iter()
+            .map(|a| format!("{};", t.atom_name(*a)))
+            .collect();
+        out.push_str(&format!("\nlocations [{}]", atoms.join(" ")));
+    }
+    out.push_str(&format!(
+        "\n{} ({})\n",
+        t.condition.quantifier,
+        prop_text(t, &t.condition.prop)
+    ));
+    out
+}
+
+/// herd's spelling of a proposition, fully parenthesised.
+pub fn prop_text(t: &Litmus, p: &Prop) -> String {
+    match p {
+        Prop::True => "true".into(),
+        Prop::Eq(a, v) => format!("{}={v}", t.atom_name(*a)),
+        Prop::Not(p) => format!("~({})", prop_text(t, p)),
+        Prop::And(a, b) => format!("({} /\\ {})", prop_text(t, a), prop_text(t, b)),
+        Prop::Or(a, b) => format!("({} \\/ {})", prop_text(t, a), prop_text(t, b)),
+    }
+}
