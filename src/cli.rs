@@ -39,6 +39,8 @@ pub enum Command {
     Compare(crate::compare::CompareArgs),
     /// Write a self-contained HTML page from reports (histograms, rate chart).
     Report(crate::html::ReportArgs),
+    /// Which final states SC, x86-TSO, ARMv8 and RC11 allow for litmus files.
+    Predict(crate::predict::PredictArgs),
 }
 
 #[derive(Args, Debug)]
@@ -145,8 +147,9 @@ pub struct EngineArgs {
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
-    /// Scenario names (see `orderhunt list`), or `all`.
-    #[arg(value_name = "SCENARIO", required = true)]
+    /// Scenario names (see `orderhunt list`), `all`, or C litmus files
+    /// (herdtools7's format) and folders of them.
+    #[arg(value_name = "SCENARIO|FILE.litmus|DIR", required = true)]
     pub scenarios: Vec<String>,
 
     /// Iterations per scenario [default: per scenario: 250000 for the
@@ -241,6 +244,7 @@ fn dispatch(registry: &'static Registry, cli: Cli) -> Result<i32> {
         Command::Soak(args) => crate::soak::run(registry, &args),
         Command::Compare(args) => crate::compare::run(&args, &mut std::io::stdout().lock()),
         Command::Report(args) => crate::html::run(&args),
+        Command::Predict(args) => crate::predict::run(&args),
     }
 }
 
@@ -252,7 +256,22 @@ pub fn resolve_scenarios(
 ) -> Result<Vec<&'static dyn orderhunt_scenarios::DynScenario>> {
     let mut out: Vec<&'static dyn orderhunt_scenarios::DynScenario> = Vec::new();
     for name in names {
-        let found: Vec<_> = if name == "all" {
+        let found: Vec<_> = if crate::litmus_file::is_path(name) && registry.find(name).is_none() {
+            let mut v = Vec::new();
+            for path in crate::litmus_file::files_of(name)? {
+                let l = crate::litmus_file::load(&path)?;
+                let n = l.scenario.info().name;
+                if registry.find(n).is_some() || out.iter().any(|o| o.info().name == n) {
+                    return Err(Error::usage(format!(
+                        "{}: its test is named `{n}`, as is another scenario of this run; run \
+                         them separately (reports key results by name)",
+                        path.display()
+                    )));
+                }
+                v.push(l.scenario);
+            }
+            v
+        } else if name == "all" {
             registry.all().to_vec()
         } else {
             match registry.find(name) {

@@ -164,6 +164,21 @@ pub fn run(registry: &Registry, args: &RunArgs) -> Result<i32> {
             }
         }
         report.interrupted |= outcome.interrupted;
+        if let Some(l) = crate::litmus_file::loaded(scenario.info().name) {
+            let log = crate::litmus_file::litmus7_log(
+                l,
+                &outcome.tally.outcomes,
+                outcome.tally.other,
+                outcome.elapsed.as_secs_f64(),
+            );
+            // litmus7's log lines, for its scrapers: on stdout, unless
+            // stdout carries the JSON report.
+            if args.json {
+                eprint!("{log}");
+            } else {
+                print!("{log}");
+            }
+        }
         report
             .results
             .push(output::result_of_run(*scenario, cfg, &outcome));

@@ -655,6 +655,63 @@ impl<const LINES: usize> Scenario for LitmusScenario<LINES> {
     }
 }
 
+/// What the binary needs of a scenario built from a litmus file beyond
+/// [`crate::registry::DynScenario`]: the test, and the state behind a code.
+pub trait LitmusSource: Sync {
+    fn litmus(&self) -> &Litmus;
+    /// The full final state (`Litmus::observables` order) behind `code`.
+    fn state(&self, code: u64) -> Option<Vec<Value>>;
+}
+
+impl<const LINES: usize> LitmusSource for LitmusScenario<LINES> {
+    fn litmus(&self) -> &Litmus {
+        LitmusScenario::litmus(self)
+    }
+    fn state(&self, code: u64) -> Option<Vec<Value>> {
+        LitmusScenario::state(self, code)
+    }
+}
+
+/// As [`leak_dyn`], returning the same scenario also as a
+/// [`LitmusSource`].
+pub fn leak_both(
+    name: &str,
+    litmus: Litmus,
+    expectation: Expectation,
+    classify: Classifier,
+) -> Result<
+    (
+        &'static dyn crate::registry::DynScenario,
+        &'static dyn LitmusSource,
+    ),
+    String,
+> {
+    fn both<const L: usize>(
+        s: LitmusScenario<L>,
+    ) -> (
+        &'static dyn crate::registry::DynScenario,
+        &'static dyn LitmusSource,
+    ) {
+        let s = s.leak();
+        (s, s)
+    }
+    let need = lines_needed(&litmus);
+    Ok(if need <= 4 {
+        both(LitmusScenario::<4>::new(name, litmus, expectation, classify)?)
+    } else if need <= 8 {
+        both(LitmusScenario::<8>::new(name, litmus, expectation, classify)?)
+    } else if need <= 16 {
+        both(LitmusScenario::<16>::new(name, litmus, expectation, classify)?)
+    } else {
+        both(LitmusScenario::<MAX_LINES>::new(
+            name,
+            litmus,
+            expectation,
+            classify,
+        )?)
+    })
+}
+
 /// Builds the scenario with the smallest instance that holds `litmus` and
 /// leaks it, for the registry and the binary.
 pub fn leak_dyn(
