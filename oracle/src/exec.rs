@@ -475,6 +475,7 @@ fn skeleton(litmus: &Litmus, cas_ok: u64) -> Result<Skeleton, OracleError> {
         };
         for (i, instr) in th.instrs.iter().enumerate() {
             let first = events.len();
+            let ctrl_before = ctrl;
             let mut push = |kind, access, loc, mo, cas| {
                 events.push(Event {
                     thread: Some(t),
@@ -572,15 +573,11 @@ fn skeleton(litmus: &Litmus, cas_ok: u64) -> Result<Skeleton, OracleError> {
                     Step::Nop
                 }
             };
-            // Events of this instruction depend by control on the CASes
-            // before it (a CAS's own halves are excluded: `ctrl` was
-            // extended after they were pushed, and they are ordered by
-            // `rmw` anyway).
+            // The events of this instruction depend by control on the
+            // CASes before it (not on itself: a CAS's own halves are
+            // ordered by `rmw`).
             for ev in first..events.len() {
-                if is_cas(instr) {
-                    continue;
-                }
-                ctrl_pairs.push((ctrl, ev));
+                ctrl_pairs.push((ctrl_before, ev));
             }
             tsteps.push(step);
         }
@@ -652,10 +649,6 @@ fn skeleton(litmus: &Litmus, cas_ok: u64) -> Result<Skeleton, OracleError> {
         }
     }
     Ok(sk)
-}
-
-fn is_cas(instr: &Instr) -> bool {
-    matches!(instr, Instr::Cas { .. })
 }
 
 fn factorial(n: usize) -> u128 {

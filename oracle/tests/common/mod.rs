@@ -9,6 +9,7 @@ use orderhunt_oracle::{
     Atom, Condition, Instr, Litmus, MemOrder, Operand, Prop, Quantifier, RmwOp, Thread,
 };
 
+#[allow(unused_imports)]
 pub use orderhunt_oracle::MemOrder::{AcqRel, Acquire, Relaxed, Release, SeqCst};
 
 /// A value operand: a constant or a register of the same thread.
