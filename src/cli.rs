@@ -261,7 +261,7 @@ pub fn resolve_scenarios(
             for path in crate::litmus_file::files_of(name)? {
                 let l = crate::litmus_file::load(&path)?;
                 let n = l.scenario.info().name;
-                if registry.find(n).is_some() || out.iter().any(|o| o.info().name == n) {
+                if out.iter().any(|o| o.info().name == n) {
                     return Err(Error::usage(format!(
                         "{}: its test is named `{n}`, as is another scenario of this run; run \
                          them separately (reports key results by name)",

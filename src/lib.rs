@@ -81,10 +81,10 @@ pub mod testmain;
 pub use orderhunt_scenarios::sync;
 
 pub use orderhunt_scenarios::api::{Outcome, Slot, Test, MAX_ACTORS};
-pub use orderhunt_scenarios::check;
 /// orderhunt's built-in catalog: `catalog::register` adds it to a registry
 /// (`registry.add_from("orderhunt-scenarios", VERSION, orderhunt::catalog::register)`).
 pub use orderhunt_scenarios::catalog;
+pub use orderhunt_scenarios::check;
 pub use orderhunt_scenarios::registry::{IntoScenario, Origin};
 pub use orderhunt_scenarios::scenario::{
     Expectation, Info, Observed, OutcomeClass, Params, Scenario, Tally,

@@ -51,7 +51,9 @@ pub fn files_of(arg: &str) -> Result<Vec<PathBuf>> {
             .collect();
         out.sort();
         if out.is_empty() {
-            return Err(Error::usage(format!("the folder {arg} holds no .litmus file")));
+            return Err(Error::usage(format!(
+                "the folder {arg} holds no .litmus file"
+            )));
         }
         Ok(out)
     } else if p.is_file() {
@@ -176,7 +178,15 @@ pub fn litmus7_log(l: &Loaded, outcomes: &BTreeMap<u64, u64>, other: u64, secs: 
         Quantifier::NotExists => pos == 0,
         Quantifier::Forall => neg == 0,
     };
-    out.push_str(&format!("Test {} {}\n", t.name, if validated_kind(t) { "Allowed" } else { "Required" }));
+    out.push_str(&format!(
+        "Test {} {}\n",
+        t.name,
+        if validated_kind(t) {
+            "Allowed"
+        } else {
+            "Required"
+        }
+    ));
     out.push_str(&format!("Histogram ({} states)\n", hist.len()));
     for (key, (count, sat)) in &hist {
         let cells: Vec<String> = shown

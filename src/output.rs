@@ -110,12 +110,10 @@ pub fn scenario_result(
             .iter()
             .map(|(m, v)| (m.to_string(), v.to_string()))
             .collect(),
-        origin: scenario
-            .origin()
-            .map(|o| crate::report::ScenarioOrigin {
-                krate: o.krate.clone(),
-                version: o.version.clone(),
-            }),
+        origin: scenario.origin().map(|o| crate::report::ScenarioOrigin {
+            krate: o.krate.clone(),
+            version: o.version.clone(),
+        }),
     }
 }
 

@@ -39,8 +39,11 @@ pub fn run(args: &PredictArgs) -> Result<i32> {
             let mut predictions = litmus_file::predict_all(&path, &litmus)?;
             if args.rcpc {
                 predictions.push(
-                    orderhunt_oracle::predict(&litmus, orderhunt_oracle::Model::Armv8 { rcpc: true })
-                        .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?,
+                    orderhunt_oracle::predict(
+                        &litmus,
+                        orderhunt_oracle::Model::Armv8 { rcpc: true },
+                    )
+                    .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?,
                 );
             }
             tests.push(One {
@@ -110,7 +113,11 @@ fn table_of(t: &One) -> String {
     let mut rows: BTreeSet<(Vec<i64>, String, bool)> = BTreeSet::new();
     for p in &t.predictions {
         for s in &p.allowed {
-            rows.insert((project(s), t.litmus.render_state(s, &shown), t.litmus.satisfies(s)));
+            rows.insert((
+                project(s),
+                t.litmus.render_state(s, &shown),
+                t.litmus.satisfies(s),
+            ));
         }
     }
     let mut out = format!(
@@ -126,7 +133,11 @@ fn table_of(t: &One) -> String {
     }
     out.push('\n');
     for (key, text, sat) in &rows {
-        out.push_str(&format!("{} {:<width$}", if *sat { "*" } else { " " }, text));
+        out.push_str(&format!(
+            "{} {:<width$}",
+            if *sat { "*" } else { " " },
+            text
+        ));
         for p in &t.predictions {
             let allowed = p.allowed.iter().any(|s| &project(s) == key);
             out.push_str(&format!(" {:>10}", if allowed { "allowed" } else { "-" }));

@@ -22,13 +22,7 @@ use std::time::Instant;
 /// The subcommands that switch a test target from libtest mode to the
 /// orderhunt command line.
 const SUBCOMMANDS: &[&str] = &[
-    "list",
-    "run",
-    "soak",
-    "compare",
-    "report",
-    "predict",
-    "help",
+    "list", "run", "soak", "compare", "report", "predict", "help",
 ];
 
 /// Iterations per scenario of the `cargo test` smoke run (override with

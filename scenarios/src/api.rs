@@ -518,7 +518,9 @@ mod tests {
 
     #[test]
     fn judge_interns_outcomes_and_renders_descriptions() {
-        let t = base().acceptable(1, "saw the store").interesting(0, "missed it");
+        let t = base()
+            .acceptable(1, "saw the store")
+            .interesting(0, "missed it");
         let states: Vec<Two> = (0..5)
             .map(|i| {
                 let s = Two::default();
@@ -533,7 +535,10 @@ mod tests {
         assert_eq!(tally.first_anomaly.map(|(i, _)| i), Some(2));
         let code = tally.first_anomaly.unwrap().1;
         assert_eq!(t.render(code), Observed::Text("0: missed it".into()));
-        assert_eq!(t.classify(code, &Params::default()), OutcomeClass::Interesting);
+        assert_eq!(
+            t.classify(code, &Params::default()),
+            OutcomeClass::Interesting
+        );
         assert_eq!(tally.outcomes.values().sum::<u64>(), 5);
     }
 }

@@ -697,11 +697,26 @@ pub fn leak_both(
     }
     let need = lines_needed(&litmus);
     Ok(if need <= 4 {
-        both(LitmusScenario::<4>::new(name, litmus, expectation, classify)?)
+        both(LitmusScenario::<4>::new(
+            name,
+            litmus,
+            expectation,
+            classify,
+        )?)
     } else if need <= 8 {
-        both(LitmusScenario::<8>::new(name, litmus, expectation, classify)?)
+        both(LitmusScenario::<8>::new(
+            name,
+            litmus,
+            expectation,
+            classify,
+        )?)
     } else if need <= 16 {
-        both(LitmusScenario::<16>::new(name, litmus, expectation, classify)?)
+        both(LitmusScenario::<16>::new(
+            name,
+            litmus,
+            expectation,
+            classify,
+        )?)
     } else {
         both(LitmusScenario::<MAX_LINES>::new(
             name,

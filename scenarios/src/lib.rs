@@ -18,7 +18,7 @@ pub mod registry;
 pub mod scenario;
 pub mod sync;
 
-pub use harness::{Config, HarnessKind, MemoryMode, Progress, Runner, SyncMode, DEFAULT_SKEW};
 pub use api::{Slot, Test};
+pub use harness::{Config, HarnessKind, MemoryMode, Progress, Runner, SyncMode, DEFAULT_SKEW};
 pub use registry::{all, find, DynScenario, Origin, Registry};
 pub use scenario::{Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario, Tally};

@@ -165,8 +165,9 @@ impl Registry {
             Ok(s) => {
                 let name = s.info().name;
                 if self.find(name).is_some() {
-                    self.errors
-                        .push(format!("two scenarios are named `{name}`; names must be unique"));
+                    self.errors.push(format!(
+                        "two scenarios are named `{name}`; names must be unique"
+                    ));
                 } else {
                     let entry: &'static Registered = Box::leak(Box::new(Registered {
                         inner: s,
