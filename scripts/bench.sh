@@ -12,6 +12,11 @@
 #                               array-passing vs the same specimens written
 #                               with orderhunt::Test in a user crate
 #                               (examples/handrolled/benches/api.rs)
+#   scripts/bench.sh stop       how long `run` and `soak` take to exit after
+#                               SIGINT (the tests check only that they do)
+#   scripts/bench.sh fisher     `compare` on counts of 10^9 (Fisher's exact
+#                               test on huge tables) against `compare` on the
+#                               article's fixtures, same run, as a ratio
 #
 # Environment: RUNS (default 5) interleaved runs per harness; FAST_N and
 # SPAWN_N iterations per run; SB_N iterations per SB hunt run.
@@ -109,6 +114,58 @@ if [[ $what == all || $what == api ]]; then
     printf 'median: %s %.0fk it/s, %s %.0fk it/s, ratio %.3f (goal >= 0.90)\n' "$builtin" \
       "$(python3 -c "print($mb/1e3)")" "$user" "$(python3 -c "print($mu/1e3)")" "$(python3 -c "print($mu/$mb)")"
   done
+fi
+
+if [[ $what == all || $what == stop ]]; then
+  echo "== stop latency after SIGINT, $RUNS runs each (signal sent 1.5 s after start)"
+  stop_latency() { # args... -> seconds from SIGINT to exit
+    "$BIN" "$@" --quiet --out "$tmp/stop.json" >/dev/null 2>&1 &
+    local pid=$!
+    sleep 1.5
+    local t0 t1
+    t0=$(date +%s.%N)
+    kill -INT "$pid"
+    wait "$pid" || true
+    t1=$(date +%s.%N)
+    python3 -c "print(f'{$t1 - $t0:.3f}')"
+  }
+  run_l=() soak_l=()
+  for i in $(seq "$RUNS"); do
+    r=$(stop_latency run all --iterations 1000000000 --memory arena)
+    s=$(stop_latency soak --duration 10m)
+    printf '  run %d: run %ss, soak %ss\n' "$i" "$r" "$s"
+    run_l+=("$r") soak_l+=("$s")
+  done
+  printf 'median: run stops %.3fs after SIGINT, soak %.3fs\n' "$(median "${run_l[@]}")" "$(median "${soak_l[@]}")"
+fi
+
+if [[ $what == all || $what == fisher ]]; then
+  echo "== compare: Fisher's exact test on counts of 10^9 vs the article's fixtures, $RUNS runs"
+  python3 - "$tmp" <<'PY'
+import json, sys
+tmp = sys.argv[1]
+for name, n, k in (("huge-a", 2_000_000_000, 1_000_000_000), ("huge-b", 2_000_000_000, 1_000_010_000)):
+    d = json.load(open("tests/fixtures/article-x86_64.json"))
+    d["machine"]["arch"] = name  # two machines, one row
+    r = d["results"][0]
+    r.update(iterations_requested=n, iterations_completed=n, anomalies=k,
+             anomaly_rate=k / n, first_anomaly={"iteration": 1, "observed": 999, "expected": 1000})
+    r["outcomes"] = [{"observed": 1000, "count": n - k, "class": "acceptable"},
+                     {"observed": 999, "count": k, "class": "interesting"}]
+    json.dump(d, open(f"{tmp}/{name}.json", "w"))
+PY
+  elapsed() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N); python3 -c "print($t1 - $t0)"; }
+  big=() small=()
+  for i in $(seq "$RUNS"); do
+    b=$(elapsed "$BIN" compare "$tmp/huge-a.json" "$tmp/huge-b.json")
+    a=$(elapsed "$BIN" compare tests/fixtures/article-x86_64.json tests/fixtures/article-aarch64.json)
+    printf '  run %d: huge %.3fs, article %.3fs\n' "$i" "$b" "$a"
+    big+=("$b") small+=("$a")
+  done
+  mb=$(median "${big[@]}") ms=$(median "${small[@]}")
+  printf 'median: compare on 10^9 counts %.3fs, on the article fixtures %.3fs (ratio %.1fx)\n' \
+    "$mb" "$ms" "$(python3 -c "print($mb/$ms)")"
+  "$BIN" compare "$tmp/huge-a.json" "$tmp/huge-b.json" 2>&1 | grep -E 'Fisher|differ|evidence' | head -2 || true
 fi
 
 if [[ $what == all || $what == memory ]]; then

@@ -7,7 +7,8 @@
 #   scripts/loom.sh; scripts/miri.sh      # fresh loom and Miri verdicts
 #   scripts/verdicts.sh [--iterations N] [--litmus-iterations M] [--no-stress]
 #                       [--bin CMD] [FILE...]
-#   scripts/verdicts.sh --check [FILE...]
+#   scripts/verdicts.sh --check [--bin CMD] [FILE...]
+#   scripts/verdicts.sh --self-test
 #
 # Write mode runs `orderhunt run NAME --iterations N --json --quiet` for
 # each specimen (default N 100000, through `cargo run --release`, or --bin)
@@ -18,11 +19,18 @@
 # its committed values, labelled with when and where they were computed;
 # one never computed says "not computed".
 #
-# --check writes nothing and fails when a fresh loom or Miri verdict
-# disagrees with the committed docs/verdicts.json, or when a file's table
-# is not what docs/verdicts.json renders to. CI runs it after loom.sh and
-# miri.sh (scripts/ci-verify.sh). The stress column is not compared: it
-# depends on the machine and on luck.
+# The catalog columns (expectation, model, hardware models) always come
+# from `orderhunt list --json` (--bin, or `cargo run --release`).
+#
+# --check writes nothing. It regenerates every column the code can produce
+# and fails on any difference: the catalog from `list --json` against
+# docs/verdicts.json and scripts/*.tsv, fresh loom and Miri verdicts
+# against the committed ones, and every rendered cell and legend against
+# README.md and docs/verdicts.md. Measurements (stress, Miri's weak-outcome
+# counts, timings) are not compared. With CI=true a missing loom or Miri
+# verdict fails; locally it is reported loudly as not compared.
+# --self-test runs the comparison on canned drifts. CI runs both
+# (.github/workflows/ci.yml, job `verdicts`; scripts/ci-verify.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec python3 scripts/verdicts.py "$@"

@@ -494,25 +494,37 @@ mod tests {
 
     #[test]
     fn fisher_article_figures() {
-        // x86: 0 anomalies of 250000; ARM: 1 of 1879. With a single anomaly
-        // the exact test cannot call this a difference: p = P(the one
-        // anomaly lands in the ARM row) taken two-sided.
+        // x86: 0 anomalies of 250000; ARM: 1 of 1879. Even a single anomaly
+        // is a significant difference here, because the ARM run is so much
+        // shorter: under "same rate", the one anomaly lands in the ARM row
+        // with probability 1879/251879 = 0.0075 (the only table at least as
+        // extreme, two-sided), below `compare`'s default alpha of 0.05, so
+        // `compare` says "differs" (tests/compare.rs checks that text). At
+        // alpha = 0.001 it would not. The ARM run stopped at its first
+        // anomaly, which biases its count; `compare` warns about that
+        // separately.
         let p = fisher_exact_two_sided(0, 250_000, 1, 1878);
         assert_close!(p, 1879.0 / 251_879.0, 1e-9);
+        assert!(p < 0.05 && p > 0.001, "{p}");
         // Ten anomalies in the same ARM run would be decisive.
         let p = fisher_exact_two_sided(0, 250_000, 10, 1869);
         assert!(p < 1e-15, "{p:e}");
+        // The same single anomaly in an ARM run as long as the x86 one is
+        // no evidence at all: p = 1.
+        let p = fisher_exact_two_sided(0, 250_000, 1, 249_999);
+        assert_close!(p, 1.0, 1e-9);
     }
 
+    /// Huge counts stay within [0, 1] and give the right order of
+    /// magnitude. How fast that is, is a benchmark's question
+    /// (`scripts/bench.sh fisher`), not a test's.
     #[test]
-    fn fisher_large_counts_fast_and_bounded() {
-        let start = std::time::Instant::now();
+    fn fisher_large_counts_bounded() {
         let p = fisher_exact_two_sided(1_000_000_000, 1_000_000_000, 1_000_010_000, 999_990_000);
         assert!((0.0..=1.0).contains(&p));
         // Nearly equal rates: p not small (z is about 0.3).
         assert!(p > 0.5, "{p}");
         let p = fisher_exact_two_sided(2_000_000, 3_000_000_000, 2_300_000, 3_000_000_000);
         assert_eq!(p, 0.0); // far beyond f64 range: underflows to 0
-        assert!(start.elapsed().as_secs_f64() < 5.0);
     }
 }

@@ -103,19 +103,65 @@ fn every_specimen_runs_and_must_pass_ones_stay_clean() {
     }
 }
 
+/// The anomaly path end to end: a lost update is counted, reported with
+/// its iteration and its observed and expected values, and a may-fail
+/// specimen failing exits 0.
+///
+/// Whether the hardware loses an update is luck, so the test has an
+/// explicit budget instead of hoping: up to ATTEMPTS runs, each of up to
+/// 10^6 iterations, stopping at the first anomaly. With the two threads on
+/// two cores `counter-race` loses updates in nearly every iteration
+/// (measured: 96638 of 100000, the first at iteration 2), so one attempt
+/// suffices; a fresh process per attempt gives the scheduler fresh chances
+/// when it keeps both threads on one core. Exhausting the budget means the
+/// threads never overlapped in 5 x 10^6 iterations, or that the judging
+/// lost the anomaly: either is worth a failure. On a machine with one CPU
+/// the threads cannot overlap, so the test says so and skips.
 #[test]
-fn counter_race_finds_lost_updates_within_1000_iterations() {
-    let (code, report) = run_json(&["counter-race", "--iterations", "1000"]);
-    let r = &report["results"][0];
-    assert!(
-        r["anomalies"].as_u64().unwrap() > 0,
-        "no lost update in 1000 iterations: {r}"
-    );
-    let first = &r["first_anomaly"];
-    assert!(first["iteration"].as_u64().unwrap() >= 1);
-    assert_eq!(first["expected"], 2000);
-    assert!(first["observed"].as_u64().unwrap() < 2000);
-    assert_eq!(code, 0, "a may-fail specimen failing is an expected result");
+fn counter_race_finds_lost_updates_within_a_documented_budget() {
+    const ATTEMPTS: usize = 5;
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        eprintln!("SKIPPED: a lost update needs two CPUs running at once");
+        return;
+    }
+    for attempt in 1..=ATTEMPTS {
+        let (code, report) =
+            run_json(&["counter-race", "--iterations", "1000000", "--stop-on-first"]);
+        assert_eq!(code, 0, "a may-fail specimen failing is an expected result");
+        let r = &report["results"][0];
+        let anomalies = r["anomalies"].as_u64().unwrap();
+        let completed = r["iterations_completed"].as_u64().unwrap();
+        if anomalies == 0 {
+            eprintln!("attempt {attempt}: no lost update in {completed} iterations");
+            assert!(r["first_anomaly"].is_null(), "{r}");
+            continue;
+        }
+        let first = &r["first_anomaly"];
+        let at = first["iteration"].as_u64().unwrap();
+        eprintln!("attempt {attempt}: first lost update at iteration {at}");
+        // --stop-on-first ends the run at the end of that batch.
+        assert!(at >= 1 && at <= completed, "{r}");
+        assert!(completed < 1_000_000, "--stop-on-first did not stop: {r}");
+        assert_eq!(first["expected"], 2000);
+        let observed = first["observed"].as_u64().unwrap();
+        assert!(observed < 2000, "{r}");
+        // The histogram counts it, classed as the specimen's known bug.
+        let outcomes = r["outcomes"].as_array().unwrap();
+        assert!(
+            outcomes
+                .iter()
+                .any(|o| o["observed"] == observed && o["class"] == "interesting"),
+            "{r}"
+        );
+        let interesting: u64 = outcomes
+            .iter()
+            .filter(|o| o["class"] == "interesting")
+            .map(|o| o["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(interesting, anomalies, "{r}");
+        return;
+    }
+    panic!("no lost update in {ATTEMPTS} runs of up to 10^6 iterations (see the test's doc)");
 }
 
 #[test]

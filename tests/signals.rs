@@ -32,8 +32,11 @@ fn child_process() {
     assert!(flag.by_signal());
     println!("stopping");
     if mode == "slow-shutdown" {
-        // A shutdown that hangs: only the second signal can end it.
-        std::thread::sleep(Duration::from_secs(30));
+        // A shutdown that never ends: only the second signal can end the
+        // process (the parent's hang guard kills it otherwise).
+        loop {
+            std::thread::sleep(Duration::from_secs(1));
+        }
     }
     println!("stopped gracefully");
     std::process::exit(0);
@@ -83,6 +86,11 @@ fn send(signal: &str, child: &Child) {
     assert!(status.success(), "kill -{signal} failed");
 }
 
+/// How long a child may take to exit before the test calls it hung and
+/// kills it: a guard against hanging the suite, not a speed claim (the stop
+/// latency is measured by `scripts/bench.sh stop`).
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
 fn wait_with_timeout(child: &mut Child, limit: Duration) -> ExitStatus {
     let deadline = Instant::now() + limit;
     loop {
@@ -101,18 +109,12 @@ fn wait_with_timeout(child: &mut Child, limit: Duration) -> ExitStatus {
 fn first_sigint_stops_gracefully() {
     let (mut child, mut out) = spawn_child("normal");
     wait_for_line(&mut out, "ready");
-    let sent = Instant::now();
     send("INT", &child);
     let mut rest = wait_for_line(&mut out, "stopped gracefully");
     out.read_to_string(&mut rest).expect("read rest");
-    let status = wait_with_timeout(&mut child, Duration::from_secs(10));
+    let status = wait_with_timeout(&mut child, HANG_GUARD);
     assert_eq!(status.code(), Some(0), "output after ready:\n{rest}");
     assert!(rest.contains("stopping"));
-    assert!(
-        sent.elapsed() < Duration::from_secs(5),
-        "graceful stop took {:?}",
-        sent.elapsed()
-    );
 }
 
 #[test]
@@ -121,7 +123,7 @@ fn first_sigterm_stops_gracefully() {
     wait_for_line(&mut out, "ready");
     send("TERM", &child);
     wait_for_line(&mut out, "stopped gracefully");
-    let status = wait_with_timeout(&mut child, Duration::from_secs(10));
+    let status = wait_with_timeout(&mut child, HANG_GUARD);
     assert_eq!(status.code(), Some(0));
 }
 
@@ -134,11 +136,11 @@ fn second_signal_exits_at_once_with_130() {
     wait_for_line(&mut out, "stopping");
     // A second signal within the grace period counts as the same one.
     std::thread::sleep(signals::GRACE + Duration::from_millis(300));
-    let sent = Instant::now();
     send("TERM", &child);
-    let status = wait_with_timeout(&mut child, Duration::from_secs(10));
+    // The shutdown never ends by itself, so exiting at all, with this code,
+    // is the second signal's doing.
+    let status = wait_with_timeout(&mut child, HANG_GUARD);
     assert_eq!(status.code(), Some(signals::EXIT_ON_SECOND_SIGNAL));
-    assert!(sent.elapsed() < Duration::from_secs(5));
     let mut rest = String::new();
     out.read_to_string(&mut rest).expect("read rest");
     assert!(!rest.contains("stopped gracefully"), "{rest}");
@@ -153,6 +155,6 @@ fn a_signal_delivered_twice_at_once_is_one_interruption() {
     send("TERM", &child);
     send("TERM", &child);
     wait_for_line(&mut out, "stopped gracefully");
-    let status = wait_with_timeout(&mut child, Duration::from_secs(10));
+    let status = wait_with_timeout(&mut child, HANG_GUARD);
     assert_eq!(status.code(), Some(0), "the child exits 0 itself");
 }

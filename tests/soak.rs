@@ -31,6 +31,12 @@ fn send(signal: &str, child: &Child) {
     assert!(status.success(), "kill -{signal} failed");
 }
 
+/// How long a child may take to exit (or to write its first checkpoint)
+/// before the test calls it hung: a guard against hanging the suite, not a
+/// speed claim. The stop latency after a signal is measured by
+/// `scripts/bench.sh stop`.
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
 fn wait_with_timeout(child: &mut Child, limit: Duration) -> ExitStatus {
     let deadline = Instant::now() + limit;
     loop {
@@ -85,15 +91,24 @@ fn checkpoint_is_valid_and_sigint_writes_exact_interrupted_report() {
         &[
             "soak",
             "--duration",
-            "10s",
+            "10m",
             "--checkpoint",
-            "2s",
+            "1s",
             "--quiet",
             "--out",
             "soak.json",
         ],
     );
-    std::thread::sleep(Duration::from_secs(3));
+    // Wait for the first checkpoint, however long the machine takes (the
+    // file appears whole: it is written aside and renamed).
+    let deadline = Instant::now() + HANG_GUARD;
+    while !out.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "no checkpoint within {HANG_GUARD:?}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // A checkpoint: everything done so far, marked interrupted (not final).
     let checkpoint = read_report(&out);
     assert!(
@@ -109,16 +124,9 @@ fn checkpoint_is_valid_and_sigint_writes_exact_interrupted_report() {
         .sum();
     assert!(checkpoint_total > 0);
 
-    std::thread::sleep(Duration::from_secs(5).saturating_sub(started.elapsed()));
-    let sent = Instant::now();
     send("INT", &child);
-    let status = wait_with_timeout(&mut child, Duration::from_secs(10));
-    let latency = sent.elapsed();
-    eprintln!("soak stop latency after SIGINT: {latency:?}");
-    assert!(
-        latency < Duration::from_secs(2),
-        "the soak took {latency:?} to stop after SIGINT"
-    );
+    let status = wait_with_timeout(&mut child, HANG_GUARD);
+    let lifetime = started.elapsed().as_secs_f64();
     assert_eq!(
         status.code(),
         Some(130),
@@ -128,12 +136,15 @@ fn checkpoint_is_valid_and_sigint_writes_exact_interrupted_report() {
     let fin = read_report(&out);
     assert!(fin.interrupted);
     assert!(fin.results.iter().all(|r| r.interrupted));
+    // The slices ran inside the process's life: their reported time cannot
+    // exceed the time between spawning it and seeing it exit (two
+    // measurements of one interval, not a speed claim).
     let elapsed: f64 = fin.results.iter().map(|r| r.elapsed_s).sum();
+    assert!(elapsed > 0.0, "{elapsed}");
     assert!(
-        elapsed < 10.0,
-        "interrupted at 5s, yet {elapsed}s of slices"
+        elapsed <= lifetime,
+        "{elapsed}s of slices in a process that lived {lifetime}s"
     );
-    assert!(elapsed > 2.0, "only {elapsed}s of slices in 5s");
     let total: u64 = fin.results.iter().map(|r| r.iterations_completed).sum();
     assert!(total >= checkpoint_total, "counts only grow");
     // The report file is the final one: no temporary files left behind.
@@ -163,14 +174,8 @@ fn sigterm_stops_a_soak_gracefully() {
         ],
     );
     std::thread::sleep(Duration::from_millis(1500));
-    let sent = Instant::now();
     send("TERM", &child);
-    let status = wait_with_timeout(&mut child, Duration::from_secs(10));
-    assert!(
-        sent.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        sent.elapsed()
-    );
+    let status = wait_with_timeout(&mut child, HANG_GUARD);
     assert_eq!(status.code(), Some(143), "interrupted by SIGTERM: 128 + 15");
     let report = read_report(&out);
     assert!(report.interrupted);
@@ -195,21 +200,24 @@ fn random_delays(n: usize, max_ms: u64) -> Vec<u64> {
         .collect()
 }
 
+/// `kill -9` at random moments after the first checkpoint (checkpoints
+/// every 100 ms, so many kills land during a write): the report that was
+/// there before the kill is still there and whole. Waiting for the first
+/// checkpoint instead of assuming when it comes keeps a slow machine from
+/// failing the test.
 #[test]
 fn kill_9_at_random_moments_never_leaves_a_corrupt_report() {
-    let delays = random_delays(8, 3000);
-    eprintln!("kill -9 after 200 ms plus (ms): {delays:?}");
-    let mut found = 0;
+    let delays = random_delays(8, 1000);
+    eprintln!("kill -9 after the first checkpoint plus (ms): {delays:?}");
     for (k, delay) in delays.iter().copied().enumerate() {
         let dir = tempfile::tempdir().unwrap();
         let out: PathBuf = dir.path().join("k.json");
-        // Checkpoints every 100 ms: kill -9 often lands during a write.
         let mut child = spawn(
             dir.path(),
             &[
                 "soak",
                 "--duration",
-                "30s",
+                "10m",
                 "--checkpoint",
                 "100ms",
                 "--slice",
@@ -219,29 +227,24 @@ fn kill_9_at_random_moments_never_leaves_a_corrupt_report() {
                 "k.json",
             ],
         );
-        std::thread::sleep(Duration::from_millis(200 + delay));
+        let deadline = Instant::now() + HANG_GUARD;
+        while !out.exists() {
+            assert!(
+                Instant::now() < deadline,
+                "round {k}: no checkpoint within {HANG_GUARD:?}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        std::thread::sleep(Duration::from_millis(delay));
         child.kill().expect("kill -9"); // SIGKILL
         let status = child.wait().unwrap();
         assert_eq!(status.code(), None, "killed by a signal");
-        if out.exists() {
-            let report = read_report(&out);
-            assert!(
-                report.interrupted,
-                "round {k}: a checkpoint says interrupted"
-            );
-            found += 1;
-        } else {
-            // Absent is fine (killed before the first checkpoint), but only
-            // early on: checkpoints come every 100 ms.
-            assert!(
-                delay < 1300,
-                "round {k}: no checkpoint after {} ms",
-                200 + delay
-            );
-        }
+        let report = read_report(&out);
+        assert!(
+            report.interrupted,
+            "round {k}: a checkpoint says interrupted"
+        );
     }
-    let late = delays.iter().filter(|&&d| d >= 1300).count();
-    assert!(found >= late, "{found} reports in {} rounds", delays.len());
 }
 
 #[test]
@@ -347,12 +350,8 @@ fn sigint_stops_a_run_which_still_writes_its_report() {
         ],
     );
     std::thread::sleep(Duration::from_millis(1500));
-    let sent = Instant::now();
     send("INT", &child);
-    let status = wait_with_timeout(&mut child, Duration::from_secs(10));
-    let latency = sent.elapsed();
-    eprintln!("run stop latency after SIGINT: {latency:?}");
-    assert!(latency < Duration::from_secs(2), "{latency:?}");
+    let status = wait_with_timeout(&mut child, HANG_GUARD);
     assert_eq!(status.code(), Some(130), "interrupted by SIGINT");
     let bytes = std::fs::read(&out).expect("an interrupted run writes its report");
     let report: Report = serde_json::from_slice(&bytes).unwrap();

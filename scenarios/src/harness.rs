@@ -729,15 +729,50 @@ mod tests {
         }
     }
 
+    /// Every scenario through the spawn harness: every iteration completes
+    /// and is judged, and the tally's classes are the scenario's own
+    /// classification of what was observed. A must-pass scenario shows only
+    /// its acceptable outcomes (its one right value, when it has one); no
+    /// scenario shows an outcome its model forbids. (Whether a may-fail
+    /// scenario shows its anomaly is up to the hardware: not asserted.)
     #[cfg(not(miri))] // the wrong specimens are UB; Miri rightly stops on them
     #[test]
     fn every_scenario_runs_under_the_spawn_harness() {
+        let params = Params {
+            increments: 10,
+            ..Params::default()
+        };
         for sc in registry::all() {
+            let name = sc.info().name;
             let t = run(
                 *sc,
                 cfg(3, HarnessKind::Spawn, MemoryMode::Reuse, SyncMode::Instance),
             );
-            assert_eq!(t.completed, 3, "{}", sc.info().name);
+            assert_eq!(t.completed, 3, "{name}");
+            assert_eq!(t.other, 0, "{name}: outcomes outside the histogram: {t:?}");
+            assert_eq!(t.outcomes.values().sum::<u64>(), 3, "{name}: {t:?}");
+            // Re-classify every observed outcome: the tally's anomaly and
+            // forbidden counts must be exactly what the scenario says.
+            let (mut anomalies, mut forbidden) = (0, 0);
+            for (&observed, &n) in &t.outcomes {
+                let class = sc.classify(observed, &params);
+                if class.is_anomaly() {
+                    anomalies += n;
+                }
+                if class == crate::OutcomeClass::Forbidden {
+                    forbidden += n;
+                }
+            }
+            assert_eq!(t.anomalies, anomalies, "{name}: {t:?}");
+            assert_eq!(t.forbidden, forbidden, "{name}: {t:?}");
+            assert_eq!(t.forbidden, 0, "{name}: a forbidden outcome: {t:?}");
+            assert_eq!(t.first_anomaly.is_some(), t.anomalies > 0, "{name}: {t:?}");
+            if sc.info().expectation == crate::Expectation::MustPass {
+                assert_eq!(t.anomalies, 0, "{name}: {t:?}");
+                if let crate::Observed::Int(v) = sc.expected(&params) {
+                    assert_eq!(t.outcomes.get(&v), Some(&3), "{name}: {t:?}");
+                }
+            }
         }
     }
 

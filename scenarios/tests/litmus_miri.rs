@@ -9,9 +9,11 @@
 //!
 //! One test walks every variant, because each `cargo miri test` start-up
 //! costs seconds and Miri stops the binary at the first undefined
-//! behaviour anyway: the script reads `miri-litmus-start: NAME` and
-//! `miri-litmus: NAME ...` lines, so a report names the variant that was
-//! running. Each iteration spawns the actors as std threads on a fresh
+//! behaviour anyway. The script reads each variant's `miri-litmus: NAME
+//! ...` verdict line (one per seed, each seed in its own log), and names a
+//! failure from the test's own output: the actors run on threads named
+//! `litmus:NAME:ROLE`, which Miri's report names, and every assertion
+//! message starts with the variant's name. Each iteration spawns the actors as std threads on a fresh
 //! instance and joins them before judging, as the loom tests do: the
 //! harness's own synchronization is checked by the crate's unit tests, and
 //! without it these runs stay cheap under Miri.
@@ -25,14 +27,19 @@ use std::collections::BTreeMap;
 /// the weak-memory choices), more natively.
 const ITERATIONS: u64 = if cfg!(miri) { 6 } else { 200 };
 
+/// One iteration: every role on its own thread named `litmus:NAME:ROLE`,
+/// so a report from Miri (which names the threads of a data race) says
+/// which variant it came from, whatever was printed last.
 fn run_once(v: &'static Litmus, params: &Params) -> u64 {
     let instance = LitmusInstance::new();
     std::thread::scope(|s| {
         let instance = &instance;
-        for role in 1..v.shape.actors {
-            s.spawn(move || v.act(role, instance, params));
+        for role in 0..v.shape.actors {
+            std::thread::Builder::new()
+                .name(format!("litmus:{}:{role}", v.info.name))
+                .spawn_scoped(s, move || v.act(role, instance, params))
+                .expect("spawn a litmus actor");
         }
-        v.act(0, instance, params);
     });
     // The scope joined every actor: their accesses happen-before this.
     v.observe(&instance, params)
