@@ -22,8 +22,8 @@ pub fn run(registry: &Registry, args: &ListArgs) -> Result<i32> {
                     "origin": s.origin().map(|o| serde_json::json!({
                         "crate": o.krate, "version": o.version,
                     })),
-                    "hardware_models": i.hardware.iter()
-                        .map(|(m, v)| (m.to_string(), serde_json::Value::from(*v)))
+                    "hardware_models": s.hardware().into_iter()
+                        .map(|(m, v)| (m, serde_json::Value::from(v)))
                         .collect::<serde_json::Map<_, _>>(),
                 })
             })
@@ -41,9 +41,9 @@ pub fn run(registry: &Registry, args: &ListArgs) -> Result<i32> {
     for s in registry.all() {
         let i = s.info();
         let mut summary = i.summary.to_string();
-        if !i.hardware.is_empty() {
-            let hw: Vec<String> = i
-                .hardware
+        let hardware = s.hardware();
+        if !hardware.is_empty() {
+            let hw: Vec<String> = hardware
                 .iter()
                 .map(|(m, v)| format!("{m}: {v}"))
                 .collect();

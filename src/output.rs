@@ -105,11 +105,7 @@ pub fn scenario_result(
             0.95,
         ),
         interrupted,
-        hardware_models: info
-            .hardware
-            .iter()
-            .map(|(m, v)| (m.to_string(), v.to_string()))
-            .collect(),
+        hardware_models: scenario.hardware().into_iter().collect(),
         origin: scenario.origin().map(|o| crate::report::ScenarioOrigin {
             krate: o.krate.clone(),
             version: o.version.clone(),

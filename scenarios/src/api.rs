@@ -350,7 +350,6 @@ impl<S: Send + Sync + 'static, O: Outcome> Test<S, O> {
                 default_batch: self.batch,
                 uses_increments: false,
                 default_memory: self.memory,
-                hardware: &[],
             }))
         })
     }

@@ -231,7 +231,6 @@ macro_rules! arc_info {
             default_batch: 4096,
             uses_increments: false,
             default_memory: crate::harness::MemoryMode::Leak,
-            hardware: &[],
         };
     };
 }

@@ -114,7 +114,6 @@ static PASSING_INFO: Info = Info {
     default_batch: 4096,
     uses_increments: false,
     default_memory: crate::harness::MemoryMode::Leak,
-    hardware: &[],
 };
 
 impl Scenario for ArrayPassing {
@@ -191,7 +190,6 @@ static FIXED_INFO: Info = Info {
     default_batch: 4096,
     uses_increments: false,
     default_memory: crate::harness::MemoryMode::Leak,
-    hardware: &[],
 };
 
 impl Scenario for ArrayPassingFixed {

@@ -46,7 +46,6 @@ static RACE_INFO: Info = Info {
     default_batch: 64,
     uses_increments: true,
     default_memory: crate::harness::MemoryMode::Leak,
-    hardware: &[],
 };
 
 impl Scenario for CounterRace {
@@ -120,7 +119,6 @@ static ATOMIC_INFO: Info = Info {
     default_batch: 64,
     uses_increments: true,
     default_memory: crate::harness::MemoryMode::Leak,
-    hardware: &[],
 };
 
 impl Scenario for CounterAtomic {

@@ -463,7 +463,6 @@ impl<const LINES: usize> LitmusScenario<LINES> {
             default_batch: DEFAULT_BATCH,
             uses_increments: false,
             default_memory: crate::harness::MemoryMode::Reuse,
-            hardware: &[],
         }));
         Ok(LitmusScenario {
             info,

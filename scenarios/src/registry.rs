@@ -24,6 +24,8 @@ pub trait DynScenario: Sync {
     fn origin(&self) -> Option<&Origin> {
         None
     }
+    /// See [`Scenario::hardware`].
+    fn hardware(&self) -> Vec<(String, String)>;
     /// Explores the scenario under loom (see [`crate::check::explore`]).
     #[cfg(loom)]
     fn loom_explore(&'static self, params: Params) -> crate::check::Exploration;
@@ -50,6 +52,9 @@ impl<S: Scenario> DynScenario for S {
     }
     fn render(&self, observed: u64) -> Observed {
         Scenario::render(self, observed)
+    }
+    fn hardware(&self) -> Vec<(String, String)> {
+        Scenario::hardware(self)
     }
     #[cfg(loom)]
     fn loom_explore(&'static self, params: Params) -> crate::check::Exploration {
@@ -93,6 +98,9 @@ impl DynScenario for Registered {
     }
     fn origin(&self) -> Option<&Origin> {
         Some(&self.origin)
+    }
+    fn hardware(&self) -> Vec<(String, String)> {
+        self.inner.hardware()
     }
     #[cfg(loom)]
     fn loom_explore(&'static self, params: Params) -> crate::check::Exploration {

@@ -160,10 +160,6 @@ pub struct Info {
     /// `--memory` when none is given: leak for the article's specimens (as
     /// the article does), reuse for the small litmus instances.
     pub default_memory: crate::harness::MemoryMode,
-    /// What hardware models say of the weak outcome: (model, verdict), e.g.
-    /// ("x86-TSO", "forbidden"), ("ARMv8", "allowed"). Empty when not a
-    /// litmus shape.
-    pub hardware: &'static [(&'static str, &'static str)],
 }
 
 /// One scenario: the typed interface a specimen implements.
@@ -196,6 +192,14 @@ pub trait Scenario: Send + Sync + 'static {
     /// How to show an observed value.
     fn render(&self, observed: u64) -> Observed {
         Observed::Int(observed)
+    }
+
+    /// What hardware memory models say of the scenario's weak outcome, as
+    /// (model, verdict) pairs, e.g. ("x86-TSO", "forbidden"), ("ARMv8",
+    /// "allowed"); computed by the oracle for the litmus catalog, empty for
+    /// scenarios that are not litmus shapes.
+    fn hardware(&self) -> Vec<(String, String)> {
+        Vec::new()
     }
 
     /// Judges a finished batch into `tally`, in order. Called by the

@@ -10,7 +10,7 @@
 //! ARMv8 alike; some older ARM cores broke it (Cortex-A9 erratum 761319),
 //! which is why it is worth running on new hardware.
 
-use super::{variant, Field::Reg, Shape, Vars, HW_NEITHER};
+use super::{variant, Field::Reg, Shape, Vars};
 use crate::sync::Ordering;
 
 pub static SHAPE: Shape = Shape {
@@ -42,6 +42,6 @@ fn relaxed(role: usize, v: &Vars<'_>) {
 
 variant! {
     /// `corr`: Relaxed is enough: coherence forbids the weak outcome.
-    CORR: "corr", SHAPE, Forbidden, HW_NEITHER, relaxed,
+    CORR: "corr", SHAPE, Forbidden, relaxed,
     "read-read coherence, Relaxed: r0=1 r1=0 forbidden (old ARM cores broke it)"
 }

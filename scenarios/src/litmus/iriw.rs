@@ -15,7 +15,7 @@
 //! it. Needs four cores to run all actors at once; on fewer, the actors
 //! share cores and the weak outcome is even rarer.
 
-use super::{variant, Field::Reg, Shape, Vars, HW_ARM_ONLY, HW_NEITHER};
+use super::{variant, Field::Reg, Shape, Vars};
 use crate::sync::{fence, Ordering};
 
 pub static SHAPE: Shape = Shape {
@@ -180,27 +180,24 @@ fn fences(role: usize, v: &Vars<'_>) {
     }
 }
 
-/// ARMv8 forbids IRIW once the readers' loads are ordered (`ldar`), and
-/// x86 always does.
-const HW_RELACQ: &[(&str, &str)] = HW_NEITHER;
 
 variant! {
     /// `iriw`: all Relaxed.
-    IRIW: "iriw", SHAPE, Interesting, HW_ARM_ONLY, relaxed,
+    IRIW: "iriw", SHAPE, Interesting, relaxed,
     "independent reads of independent writes (4 threads), Relaxed: r0=1 r1=0 r2=1 r3=0 allowed (ARM only)"
 }
 variant! {
     /// `iriw-relacq`: Release/Acquire is not enough in the model.
-    IRIW_RELACQ: "iriw-relacq", SHAPE, Interesting, HW_RELACQ, relacq,
+    IRIW_RELACQ: "iriw-relacq", SHAPE, Interesting, relacq,
     "IRIW, Release/Acquire: r0=1 r1=0 r2=1 r3=0 still allowed by the model (not by x86 or ARMv8)"
 }
 variant! {
     /// `iriw-seqcst`: SeqCst everywhere.
-    IRIW_SEQCST: "iriw-seqcst", SHAPE, Forbidden, HW_NEITHER, seqcst,
+    IRIW_SEQCST: "iriw-seqcst", SHAPE, Forbidden, seqcst,
     "IRIW, SeqCst: r0=1 r1=0 r2=1 r3=0 forbidden"
 }
 variant! {
     /// `iriw-fences`: Relaxed with a SeqCst fence between each reader's loads.
-    IRIW_FENCES: "iriw-fences", SHAPE, Forbidden, HW_NEITHER, fences,
+    IRIW_FENCES: "iriw-fences", SHAPE, Forbidden, fences,
     "IRIW, Relaxed + fence(SeqCst) in the readers: r0=1 r1=0 r2=1 r3=0 forbidden"
 }

@@ -11,7 +11,7 @@
 //! a load read stores already executed), and neither can Miri: the weak
 //! outcome is left to ARM hardware.
 
-use super::{variant, Field::Reg, Shape, Vars, HW_ARM_ONLY, HW_NEITHER};
+use super::{variant, Field::Reg, Shape, Vars};
 use crate::sync::Ordering;
 
 pub static SHAPE: Shape = Shape {
@@ -90,16 +90,16 @@ fn seqcst(role: usize, v: &Vars<'_>) {
 
 variant! {
     /// `lb`: all Relaxed; allowed by the model and by ARMv8, not by x86.
-    LB: "lb", SHAPE, Interesting, HW_ARM_ONLY, relaxed,
+    LB: "lb", SHAPE, Interesting, relaxed,
     "load buffering, Relaxed: r0=1 r1=1 allowed (ARM only; beyond loom and Miri)"
 }
 variant! {
     /// `lb-relacq`: Acquire loads, Release stores.
-    LB_RELACQ: "lb-relacq", SHAPE, Forbidden, HW_NEITHER, relacq,
+    LB_RELACQ: "lb-relacq", SHAPE, Forbidden, relacq,
     "load buffering, Acquire loads + Release stores: r0=1 r1=1 forbidden"
 }
 variant! {
     /// `lb-seqcst`: SeqCst everywhere.
-    LB_SEQCST: "lb-seqcst", SHAPE, Forbidden, HW_NEITHER, seqcst,
+    LB_SEQCST: "lb-seqcst", SHAPE, Forbidden, seqcst,
     "load buffering, SeqCst: r0=1 r1=1 forbidden"
 }

@@ -10,7 +10,7 @@
 //! ARMv8 reorders both and does. The fixes: a Release store of the flag and
 //! an Acquire load of it, or the same with fences, or SeqCst.
 
-use super::{variant, Field::Reg, Shape, Vars, HW_ARM_ONLY, HW_NEITHER};
+use super::{variant, Field::Reg, Shape, Vars};
 use crate::sync::{fence, Ordering};
 
 pub static SHAPE: Shape = Shape {
@@ -114,21 +114,21 @@ fn seqcst(role: usize, v: &Vars<'_>) {
 
 variant! {
     /// `mp`: all Relaxed: the broken publish.
-    MP: "mp", SHAPE, Interesting, HW_ARM_ONLY, relaxed,
+    MP: "mp", SHAPE, Interesting, relaxed,
     "message passing, Relaxed: r0=1 r1=0 allowed (ARM only)"
 }
 variant! {
     /// `mp-relacq`: Release flag store, Acquire flag load.
-    MP_RELACQ: "mp-relacq", SHAPE, Forbidden, HW_NEITHER, relacq,
+    MP_RELACQ: "mp-relacq", SHAPE, Forbidden, relacq,
     "message passing, Release/Acquire flag: r0=1 r1=0 forbidden"
 }
 variant! {
     /// `mp-fences`: Relaxed accesses, Release and Acquire fences.
-    MP_FENCES: "mp-fences", SHAPE, Forbidden, HW_NEITHER, fences,
+    MP_FENCES: "mp-fences", SHAPE, Forbidden, fences,
     "message passing, Relaxed + fence(Release)/fence(Acquire): r0=1 r1=0 forbidden"
 }
 variant! {
     /// `mp-seqcst`: SeqCst everywhere.
-    MP_SEQCST: "mp-seqcst", SHAPE, Forbidden, HW_NEITHER, seqcst,
+    MP_SEQCST: "mp-seqcst", SHAPE, Forbidden, seqcst,
     "message passing, SeqCst: r0=1 r1=0 forbidden"
 }

@@ -10,7 +10,7 @@
 //! x86-TSO allows it too. Only SeqCst on every access, or a SeqCst fence in
 //! each thread, forbids it; Release/Acquire would not.
 
-use super::{variant, Field, Field::Reg, Shape, Var, Vars, HW_BOTH_ALLOW, HW_NEITHER};
+use super::{variant, Field, Field::Reg, Shape, Var, Vars};
 use crate::sync::{fence, Ordering};
 
 pub static SHAPE: Shape = Shape {
@@ -87,16 +87,16 @@ fn fences(role: usize, v: &Vars<'_>) {
 
 variant! {
     /// `r`: all Relaxed; allowed, and x86 shows it (a store-load reordering).
-    R: "r", SHAPE, Interesting, HW_BOTH_ALLOW, relaxed,
+    R: "r", SHAPE, Interesting, relaxed,
     "R, Relaxed: r0=0 with final y=2 allowed (x86 and ARM)"
 }
 variant! {
     /// `r-seqcst`: SeqCst everywhere.
-    R_SEQCST: "r-seqcst", SHAPE, Forbidden, HW_NEITHER, seqcst,
+    R_SEQCST: "r-seqcst", SHAPE, Forbidden, seqcst,
     "R, SeqCst: r0=0 with final y=2 forbidden"
 }
 variant! {
     /// `r-fences`: Relaxed with a SeqCst fence in each thread.
-    R_FENCES: "r-fences", SHAPE, Forbidden, HW_NEITHER, fences,
+    R_FENCES: "r-fences", SHAPE, Forbidden, fences,
     "R, Relaxed + fence(SeqCst) in both threads: r0=0 with final y=2 forbidden"
 }

@@ -11,7 +11,7 @@
 //! passing one: Release store of y, Acquire load of it (then x=2
 //! happens-before x=1, so x=1 is last).
 
-use super::{variant, Field, Field::Reg, Shape, Var, Vars, HW_ARM_ONLY, HW_NEITHER};
+use super::{variant, Field, Field::Reg, Shape, Var, Vars};
 use crate::sync::Ordering;
 
 pub static SHAPE: Shape = Shape {
@@ -84,16 +84,16 @@ fn seqcst(role: usize, v: &Vars<'_>) {
 
 variant! {
     /// `s`: all Relaxed.
-    S: "s", SHAPE, Interesting, HW_ARM_ONLY, relaxed,
+    S: "s", SHAPE, Interesting, relaxed,
     "S, Relaxed: r0=1 with final x=2 allowed (ARM only)"
 }
 variant! {
     /// `s-relacq`: Release store of y, Acquire load of it.
-    S_RELACQ: "s-relacq", SHAPE, Forbidden, HW_NEITHER, relacq,
+    S_RELACQ: "s-relacq", SHAPE, Forbidden, relacq,
     "S, Release/Acquire on y: r0=1 with final x=2 forbidden"
 }
 variant! {
     /// `s-seqcst`: SeqCst everywhere.
-    S_SEQCST: "s-seqcst", SHAPE, Forbidden, HW_NEITHER, seqcst,
+    S_SEQCST: "s-seqcst", SHAPE, Forbidden, seqcst,
     "S, SeqCst: r0=1 with final x=2 forbidden"
 }

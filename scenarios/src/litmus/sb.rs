@@ -11,7 +11,7 @@
 //! followed by an acquire load may still reorder in the model); only SeqCst
 //! on all four accesses, or a SeqCst fence between store and load, does.
 
-use super::{variant, Field::Reg, Shape, Vars, HW_BOTH_ALLOW, HW_NEITHER, HW_X86_ONLY};
+use super::{variant, Field::Reg, Shape, Vars};
 use crate::sync::{fence, Ordering};
 
 pub static SHAPE: Shape = Shape {
@@ -109,21 +109,21 @@ fn fences(role: usize, v: &Vars<'_>) {
 
 variant! {
     /// `sb`: all Relaxed; the weak outcome is allowed and x86 shows it.
-    SB: "sb", SHAPE, Interesting, HW_BOTH_ALLOW, relaxed,
+    SB: "sb", SHAPE, Interesting, relaxed,
     "store buffering, Relaxed: r0=0 r1=0 allowed (x86 and ARM show it)"
 }
 variant! {
     /// `sb-relacq`: Release stores, Acquire loads: still allowed.
-    SB_RELACQ: "sb-relacq", SHAPE, Interesting, HW_X86_ONLY, relacq,
+    SB_RELACQ: "sb-relacq", SHAPE, Interesting, relacq,
     "store buffering, Release/Acquire: r0=0 r1=0 still allowed (x86 shows it)"
 }
 variant! {
     /// `sb-seqcst`: SeqCst everywhere forbids the weak outcome.
-    SB_SEQCST: "sb-seqcst", SHAPE, Forbidden, HW_NEITHER, seqcst,
+    SB_SEQCST: "sb-seqcst", SHAPE, Forbidden, seqcst,
     "store buffering, SeqCst: r0=0 r1=0 forbidden"
 }
 variant! {
     /// `sb-fences`: Relaxed accesses with a SeqCst fence between them.
-    SB_FENCES: "sb-fences", SHAPE, Forbidden, HW_NEITHER, fences,
+    SB_FENCES: "sb-fences", SHAPE, Forbidden, fences,
     "store buffering, Relaxed + fence(SeqCst): r0=0 r1=0 forbidden"
 }

@@ -11,7 +11,7 @@
 //! still allowed by the model (`2+2w-release`). Only SeqCst stores, or a
 //! SeqCst fence between the stores in each thread, forbid it.
 
-use super::{variant, Field::Final, Shape, Var, Vars, HW_ARM_ONLY, HW_NEITHER};
+use super::{variant, Field::Final, Shape, Var, Vars};
 use crate::sync::{fence, Ordering};
 
 pub static SHAPE: Shape = Shape {
@@ -106,21 +106,21 @@ fn fences(role: usize, v: &Vars<'_>) {
 
 variant! {
     /// `2+2w`: all Relaxed.
-    W22: "2+2w", SHAPE, Interesting, HW_ARM_ONLY, relaxed,
+    W22: "2+2w", SHAPE, Interesting, relaxed,
     "2+2W, Relaxed: final x=2 y=2 allowed (ARM only)"
 }
 variant! {
     /// `2+2w-release`: Release stores are no fix (no load to acquire them).
-    W22_RELEASE: "2+2w-release", SHAPE, Interesting, HW_NEITHER, release,
+    W22_RELEASE: "2+2w-release", SHAPE, Interesting, release,
     "2+2W, Release stores: final x=2 y=2 still allowed by the model (not by x86 or ARMv8)"
 }
 variant! {
     /// `2+2w-seqcst`: SeqCst stores.
-    W22_SEQCST: "2+2w-seqcst", SHAPE, Forbidden, HW_NEITHER, seqcst,
+    W22_SEQCST: "2+2w-seqcst", SHAPE, Forbidden, seqcst,
     "2+2W, SeqCst stores: final x=2 y=2 forbidden"
 }
 variant! {
     /// `2+2w-fences`: Relaxed stores with a SeqCst fence between them.
-    W22_FENCES: "2+2w-fences", SHAPE, Forbidden, HW_NEITHER, fences,
+    W22_FENCES: "2+2w-fences", SHAPE, Forbidden, fences,
     "2+2W, Relaxed + fence(SeqCst) in both threads: final x=2 y=2 forbidden"
 }

@@ -12,7 +12,7 @@
 //! T1's load of x happens-before T2's, and read-read coherence does the
 //! rest.
 
-use super::{variant, Field::Reg, Shape, Vars, HW_ARM_ONLY, HW_NEITHER};
+use super::{variant, Field::Reg, Shape, Vars};
 use crate::sync::Ordering;
 
 pub static SHAPE: Shape = Shape {
@@ -113,16 +113,16 @@ fn seqcst(role: usize, v: &Vars<'_>) {
 
 variant! {
     /// `wrc`: all Relaxed.
-    WRC: "wrc", SHAPE, Interesting, HW_ARM_ONLY, relaxed,
+    WRC: "wrc", SHAPE, Interesting, relaxed,
     "write-to-read causality (3 threads), Relaxed: r0=1 r1=1 r2=0 allowed (ARM only)"
 }
 variant! {
     /// `wrc-relacq`: Release/Acquire on y.
-    WRC_RELACQ: "wrc-relacq", SHAPE, Forbidden, HW_NEITHER, relacq,
+    WRC_RELACQ: "wrc-relacq", SHAPE, Forbidden, relacq,
     "write-to-read causality, Release/Acquire on y: r0=1 r1=1 r2=0 forbidden"
 }
 variant! {
     /// `wrc-seqcst`: SeqCst everywhere.
-    WRC_SEQCST: "wrc-seqcst", SHAPE, Forbidden, HW_NEITHER, seqcst,
+    WRC_SEQCST: "wrc-seqcst", SHAPE, Forbidden, seqcst,
     "write-to-read causality, SeqCst: r0=1 r1=1 r2=0 forbidden"
 }
