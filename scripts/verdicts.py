@@ -451,8 +451,10 @@ LITMUS_LEGEND = (
     "(loom#180)*: forbidden, but loom models SeqCst accesses as AcqRel "
     "(tokio-rs/loom#180), so it reaches it; the `-fences` variants of those "
     "shapes are checked instead, and loom's `fence(SeqCst)` is stronger "
-    "than C++20's, so their *weak unreachable* holds for loom's fence; a "
-    "cross-check against computed RC11 verdicts is pending. Miri: *clean* "
+    "than C++20's, so their *weak unreachable* holds for loom's fence; the "
+    "oracle's RC11 verdict forbids the weak outcome of every `-fences` "
+    "variant too (test `each_variant_text_is_its_program`), so the two "
+    "agree. Miri: *clean* "
     "is no data race and no undefined behaviour (all accesses are atomics), "
     "with how often its weak-memory emulation produced the weak outcome."
 )
