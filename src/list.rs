@@ -43,10 +43,7 @@ pub fn run(registry: &Registry, args: &ListArgs) -> Result<i32> {
         let mut summary = i.summary.to_string();
         let hardware = s.hardware();
         if !hardware.is_empty() {
-            let hw: Vec<String> = hardware
-                .iter()
-                .map(|(m, v)| format!("{m}: {v}"))
-                .collect();
+            let hw: Vec<String> = hardware.iter().map(|(m, v)| format!("{m}: {v}")).collect();
             summary.push_str(&format!(" [weak outcome: {}]", hw.join(", ")));
         }
         println!(

@@ -180,7 +180,6 @@ fn fences(role: usize, v: &Vars<'_>) {
     }
 }
 
-
 variant! {
     /// `iriw`: all Relaxed.
     IRIW: "iriw", SHAPE, Interesting, relaxed,

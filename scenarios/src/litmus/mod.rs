@@ -278,10 +278,35 @@ pub fn source(name: &str) -> Option<&'static str> {
         };
     }
     texts!(
-        "sb", "sb-relacq", "sb-seqcst", "sb-fences", "lb", "lb-relacq", "lb-seqcst", "mp",
-        "mp-relacq", "mp-fences", "mp-seqcst", "r", "r-seqcst", "r-fences", "s", "s-relacq",
-        "s-seqcst", "2+2w", "2+2w-release", "2+2w-seqcst", "2+2w-fences", "corr", "wrc",
-        "wrc-relacq", "wrc-seqcst", "iriw", "iriw-relacq", "iriw-seqcst", "iriw-fences",
+        "sb",
+        "sb-relacq",
+        "sb-seqcst",
+        "sb-fences",
+        "lb",
+        "lb-relacq",
+        "lb-seqcst",
+        "mp",
+        "mp-relacq",
+        "mp-fences",
+        "mp-seqcst",
+        "r",
+        "r-seqcst",
+        "r-fences",
+        "s",
+        "s-relacq",
+        "s-seqcst",
+        "2+2w",
+        "2+2w-release",
+        "2+2w-seqcst",
+        "2+2w-fences",
+        "corr",
+        "wrc",
+        "wrc-relacq",
+        "wrc-seqcst",
+        "iriw",
+        "iriw-relacq",
+        "iriw-seqcst",
+        "iriw-fences",
     )
 }
 
@@ -374,8 +399,8 @@ impl Scenario for Litmus {
     }
 
     fn hardware(&self) -> Vec<(String, String)> {
-        static CACHE: std::sync::Mutex<Vec<(&str, Vec<(String, String)>)>> =
-            std::sync::Mutex::new(Vec::new());
+        type Verdicts = Vec<(String, String)>;
+        static CACHE: std::sync::Mutex<Vec<(&str, Verdicts)>> = std::sync::Mutex::new(Vec::new());
         let name = self.info.name;
         let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, v)) = cache.iter().find(|(n, _)| *n == name) {
@@ -462,7 +487,11 @@ mod tests {
         ("s-relacq", "forbidden", "forbidden"),
         ("s-seqcst", "forbidden", "forbidden"),
         ("sb", "allowed", "allowed"),
-        ("sb-relacq", "allowed", "forbidden with ldar (allowed with RCpc ldapr)"),
+        (
+            "sb-relacq",
+            "allowed",
+            "forbidden with ldar (allowed with RCpc ldapr)",
+        ),
         ("sb-seqcst", "forbidden", "forbidden"),
         ("sb-fences", "forbidden", "forbidden"),
         ("2+2w", "forbidden", "allowed"),
