@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every atomic ordering in the code says why it is right.
 
-    scripts/check-ordering-comments.py [PATH...]     (default: scenarios src)
+    scripts/check-ordering-comments.py [PATH...]     (default: scenarios src and the example crate)
     scripts/check-ordering-comments.py --self-test
 
 Finds every use of an atomic ordering (`Ordering::Relaxed`, `Acquire`,
@@ -218,7 +218,15 @@ def main(argv):
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(here)
     paths = argv[1:] or [
-        p for p in (os.path.join(root, "scenarios"), os.path.join(root, "src")) if os.path.exists(p)
+        p
+        for p in (
+            os.path.join(root, "scenarios"),
+            os.path.join(root, "src"),
+            os.path.join(root, "examples", "handrolled", "src"),
+            os.path.join(root, "examples", "handrolled", "tests"),
+            os.path.join(root, "examples", "handrolled", "benches"),
+        )
+        if os.path.exists(p)
     ]
     offenders, count = check(paths)
     for path, line, message in offenders:

@@ -23,7 +23,11 @@ struct SeqState {
     b: Slot,
 }
 
-fn seqlock_test(name: &str, read: fn(&SeqLock) -> Option<(u32, u32)>, torn: OutcomeClass) -> Test<SeqState, Read> {
+fn seqlock_test(
+    name: &str,
+    read: fn(&SeqLock) -> Option<(u32, u32)>,
+    torn: OutcomeClass,
+) -> Test<SeqState, Read> {
     let mut t = Test::<SeqState, Read>::new(name)
         .about("seqlock: one writer writes (1,1) then (2,2); one reader reads once")
         .actor(|s| {
@@ -91,14 +95,22 @@ fn ring_test(name: &str, push: fn(&Ring, u32), wrong: bool) -> Test<RingState, (
 }
 
 fn register(r: &mut Registry) {
-    r.add(seqlock_test("seqlock", SeqLock::try_read, OutcomeClass::Forbidden))
-        .add(seqlock_test(
-            "seqlock-no-fence",
-            SeqLock::try_read_no_fence,
-            OutcomeClass::Interesting,
-        ))
-        .add(ring_test("spsc", Ring::push, false))
-        .add(ring_test("spsc-relaxed-tail", Ring::push_relaxed_tail, true));
+    r.add(seqlock_test(
+        "seqlock",
+        SeqLock::try_read,
+        OutcomeClass::Forbidden,
+    ))
+    .add(seqlock_test(
+        "seqlock-no-fence",
+        SeqLock::try_read_no_fence,
+        OutcomeClass::Interesting,
+    ))
+    .add(ring_test("spsc", Ring::push, false))
+    .add(ring_test(
+        "spsc-relaxed-tail",
+        Ring::push_relaxed_tail,
+        true,
+    ));
 }
 
 orderhunt::main!(register);
