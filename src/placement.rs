@@ -114,6 +114,43 @@ pub fn parse_cpu_group(text: &str) -> Result<Vec<usize>, String> {
     Ok(out)
 }
 
+/// One `--cpus` group (a newtype, so clap keeps one value per group).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CpuGroup(pub Vec<usize>);
+
+/// clap's parser for one `--cpus` group.
+pub fn parse_cpu_group_arg(text: &str) -> Result<CpuGroup, String> {
+    parse_cpu_group(text).map(CpuGroup)
+}
+
+/// The plan for one scenario (`actors` threads per copy) on this machine,
+/// from the command line; a placement the machine cannot satisfy is a
+/// usage error (exit 2) naming the scenario and what is missing.
+pub fn plan_for(
+    engine: &crate::cli::EngineArgs,
+    scenario: &str,
+    actors: usize,
+    spawn: bool,
+) -> crate::error::Result<Plan> {
+    let view = crate::machine::cpus();
+    let request = if spawn || engine.no_pin {
+        Request::Unpinned
+    } else if !engine.cpus.is_empty() {
+        Request::Cpus(engine.cpus.iter().map(|g| g.0.clone()).collect())
+    } else {
+        Request::Strategy(engine.placement.unwrap_or(Strategy::Spread))
+    };
+    plan(
+        &view.topology,
+        &view.usable,
+        view.budget,
+        actors,
+        engine.copies,
+        &request,
+    )
+    .map_err(|e| crate::error::Error::usage(format!("{scenario}: {e}")))
+}
+
 /// A placement decided for one scenario run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
