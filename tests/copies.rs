@@ -453,3 +453,77 @@ fn sigint_stops_every_copy_and_the_report_is_exact() {
         .sum();
     assert_eq!(hist, done);
 }
+
+// ------------------------------------------- reports, compare, HTML
+
+mod common;
+
+#[test]
+fn old_reports_load_and_placement_differences_are_warned() {
+    use orderhunt::compare::Comparison;
+    use orderhunt::report::{CopyPlacement, PlacementRecord};
+    // Reports written before placement was recorded still load.
+    let x86 = common::read_fixture(&common::x86_fixture());
+    let arm = common::read_fixture(&common::arm_fixture());
+    assert!(x86.machine.topology.is_none());
+    let s = &x86.results[0].settings;
+    assert_eq!((s.copies, s.placement.is_none()), (1, true));
+    assert!(s.placement_text().starts_with("not recorded"));
+
+    let before = Comparison::build(
+        &[
+            ("x.json".into(), x86.clone()),
+            ("a.json".into(), arm.clone()),
+        ],
+        0.05,
+    );
+    let before_warned = before
+        .warnings
+        .iter()
+        .filter(|w| w.contains("cluster, 4 copies"))
+        .count();
+    assert_eq!(before_warned, 0);
+
+    // Now the arm report's copies ran 4 to a machine, in clusters.
+    let mut arm4 = arm.clone();
+    for r in &mut arm4.results {
+        r.settings.copies = 4;
+        r.settings.placement = Some(PlacementRecord {
+            strategy: "cluster".into(),
+            oversubscribed: false,
+            iteration_order: "copy-major".into(),
+            rounds: 1,
+            note: None,
+            copies: (0..4)
+                .map(|c| CopyPlacement {
+                    cpus: vec![Some(2 * c), Some(2 * c + 1)],
+                    relation: "same-cluster".into(),
+                    iterations_completed: r.iterations_completed / 4,
+                    anomalies: 0,
+                    first_anomaly: None,
+                })
+                .collect(),
+        });
+    }
+    let cmp = Comparison::build(&[("x.json".into(), x86), ("a.json".into(), arm4)], 0.05);
+    let warned: Vec<&String> = cmp
+        .warnings
+        .iter()
+        .filter(|w| w.contains("placement differs"))
+        .collect();
+    assert!(!warned.is_empty(), "{:?}", cmp.warnings);
+    assert!(
+        warned[0].contains("cluster, 4 copies (same-cluster)"),
+        "{}",
+        warned[0]
+    );
+    let table = cmp.to_table();
+    assert!(
+        table.contains("Placement:") && table.contains("cluster, 4 copies"),
+        "{table}"
+    );
+    assert!(cmp.to_markdown().contains("**Placement:**"));
+    let html = orderhunt::html::render(&cmp);
+    assert!(html.contains("Placement: ") && html.contains("cluster, 4 copies (same-cluster)"));
+    assert!(html.contains("usable CPUs"));
+}
