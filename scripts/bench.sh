@@ -92,8 +92,8 @@ if [[ $what == copies ]]; then
   # folder (kept between runs, so a second run only rebuilds what changed).
   base_rev=$(git rev-parse --short "$BASE")
   base_dir=target/bench-base/src
+  git worktree remove --force "$base_dir" 2>/dev/null || true
   rm -rf "$base_dir"
-  git worktree prune
   git worktree add --detach -q "$base_dir" "$BASE"
   trap 'git worktree remove --force "$base_dir" 2>/dev/null || true; rm -rf "$tmp"' EXIT
   (cd "$base_dir" && cargo build --release -q --target-dir ../target)

@@ -24,7 +24,7 @@
 //! More threads than the CPU budget (oversubscription) runs unpinned, with
 //! a warning that the report records.
 
-use crate::topology::{format_cpu_list, Relation, Topology};
+use crate::topology::{format_cpu_list, Topology};
 use std::collections::BTreeSet;
 
 /// `--placement`.
@@ -572,9 +572,4 @@ pub fn relation_text(topo: &Topology, cpus: &[usize]) -> String {
         None if cpus.len() == 1 => "one-cpu".to_string(),
         None => "unpinned".to_string(),
     }
-}
-
-/// Whether `relation` is at least as close as `bound`.
-pub fn within(topo: &Topology, cpus: &[usize], bound: Relation) -> bool {
-    topo.span(cpus).is_none_or(|r| r <= bound)
 }

@@ -261,8 +261,8 @@ fn every_strategy_works_or_says_why_on_every_fixture() {
                                 assert!(t.span(g).unwrap() <= bound, "{name} {s:?} {g:?}");
                             }
                         }
-                        if s == Strategy::Cross && actors > 1 && p.groups.is_some() {
-                            for g in p.groups.as_ref().unwrap() {
+                        if let (Strategy::Cross, true, Some(groups)) = (s, actors > 1, &p.groups) {
+                            for g in groups {
                                 assert!(t.span(g).unwrap() >= Relation::SameSocket);
                             }
                         }
