@@ -535,6 +535,17 @@ impl Comparison {
                 .zip(&labels)
                 .filter_map(|(c, l)| c.as_ref().map(|c| (*l, c)))
                 .collect();
+            // Runs merged into one machine's column with different
+            // placements: its rate mixes them.
+            for (l, c) in &present {
+                if c.placements.len() > 1 {
+                    w.push(format!(
+                        "{}: {l} merges runs with different placements ({}); its rate mixes them",
+                        row.scenario,
+                        join(&c.placements)
+                    ));
+                }
+            }
             if present.len() < 2 {
                 continue;
             }

@@ -409,6 +409,17 @@ pub fn summary(report: &Report) -> String {
         .map(|r| format!("{} {} it/s", r.scenario, fmt_count(r.iterations_per_s)))
         .collect();
     s.push_str(&format!("speed: {}\n", rates.join(", ")));
+    let placements: Vec<String> = report
+        .results
+        .iter()
+        .filter_map(|r| {
+            let p = r.settings.placement.as_ref()?;
+            Some(format!("{} {} {}", r.scenario, p.text(), p.cpus_text()))
+        })
+        .collect();
+    if !placements.is_empty() {
+        s.push_str(&format!("placement: {}\n", placements.join(", ")));
+    }
     if report
         .results
         .iter()

@@ -505,6 +505,26 @@ fn old_reports_load_and_placement_differences_are_warned() {
                 .collect(),
         });
     }
+    // Two runs of one machine with different placements merge into one
+    // column: that is warned too.
+    let mut x86b = x86.clone();
+    x86b.started_at = "2099-01-01T00:00:00Z".into();
+    for (r, a) in x86b.results.iter_mut().zip(&arm4.results) {
+        r.settings.placement = a.settings.placement.clone();
+    }
+    let one = Comparison::build(
+        &[("x.json".into(), x86.clone()), ("y.json".into(), x86b)],
+        0.05,
+    );
+    assert_eq!(one.machines.len(), 1);
+    assert!(
+        one.warnings
+            .iter()
+            .any(|w| w.contains("merges runs with different placements")),
+        "{:?}",
+        one.warnings
+    );
+
     let cmp = Comparison::build(&[("x.json".into(), x86), ("a.json".into(), arm4)], 0.05);
     let warned: Vec<&String> = cmp
         .warnings
