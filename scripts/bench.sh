@@ -133,6 +133,13 @@ print(r["iterations_per_s"], r["anomalies"]/r["elapsed_s"])' "$tmp/c.json"
       "$(python3 -c "print($mw/1e3)")" "$(python3 -c "print($mt/$bt)")" \
       "$(python3 -c "print($mt/($k*$one))")" "$k"
   done
+  # The paired ratio: each run's one-copy rate over the same run's base
+  # rate (robust to load that drifts between runs).
+  # shellcheck disable=SC2086
+  paired=$(python3 -c 'import sys,statistics
+a=[float(x) for x in sys.argv[1].split()]; b=[float(x) for x in sys.argv[2].split()]
+print(statistics.median(x/y for x,y in zip(a,b)))' "${ct[1]}" "${ct[base]}")
+  printf 'one copy / base, median of the per-run ratios: %.2f (tests/s)\n' "$paired"
   echo "(target on a machine with enough cores: scaling >= 0.8)"
 fi
 

@@ -106,8 +106,8 @@ pub struct PlacementRecord {
     /// completed by copies 0..i; a soak numbers slice after slice, and
     /// copy-major within a slice).
     pub iteration_order: String,
-    /// Rounds run; `random` draws its CPUs afresh every round (the CPUs
-    /// below are the first round's).
+    /// Rounds run (in a soak: summed over the slices); `random` draws its
+    /// CPUs afresh every round (the CPUs below are then the first round's).
     #[serde(default)]
     pub rounds: u64,
     /// A warning given at run time (oversubscription, SMT sharing, pinning

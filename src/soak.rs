@@ -22,6 +22,11 @@
 //! is refused), the histograms are bounded (`MAX_OUTCOMES`), and nothing
 //! else grows with the number of slices.
 //!
+//! Every slice runs the scenario as `--copies` independent copies (placed
+//! once, before the soak starts, so a placement the machine cannot satisfy
+//! is exit 2 up front); the slice's copies merge copy-major, then into the
+//! running tally, so the first anomaly is numbered slice after slice.
+//!
 //! In a soak report `iterations_requested` equals `iterations_completed`:
 //! a soak asks for time, not for a count.
 
