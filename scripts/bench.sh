@@ -17,9 +17,15 @@
 #   scripts/bench.sh fisher     `compare` on counts of 10^9 (Fisher's exact
 #                               test on huge tables) against `compare` on the
 #                               article's fixtures, same run, as a ratio
+#   scripts/bench.sh copies     the SB hunt against --copies 1..cores/2, and
+#                               the one-copy rate against the binary built
+#                               from BASE (default: where this branch left
+#                               main), interleaved
 #
 # Environment: RUNS (default 5) interleaved runs per harness; FAST_N and
-# SPAWN_N iterations per run; SB_N iterations per SB hunt run.
+# SPAWN_N iterations per run; SB_N iterations per SB hunt run; COPY_N
+# iterations per copy in `copies` (a run of k copies does k x COPY_N);
+# BASE the git revision the `copies` baseline is built from.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -166,6 +172,67 @@ PY
   printf 'median: compare on 10^9 counts %.3fs, on the article fixtures %.3fs (ratio %.1fx)\n' \
     "$mb" "$ms" "$(python3 -c "print($mb/$ms)")"
   "$BIN" compare "$tmp/huge-a.json" "$tmp/huge-b.json" 2>&1 | grep -E 'Fisher|differ|evidence' | head -2 || true
+fi
+
+if [[ $what == copies ]]; then
+  COPY_N=${COPY_N:-5000000}
+  BASE=${BASE:-$(git merge-base HEAD main)}
+  cores=$(nproc)
+  max=$((cores / 2))
+  ((max < 1)) && max=1
+  # The baseline: BASE built in a worktree of its own, into its own target
+  # folder (kept between runs, so a second run only rebuilds what changed).
+  base_rev=$(git rev-parse --short "$BASE")
+  base_dir=target/bench-base/src
+  git worktree remove --force "$base_dir" 2>/dev/null || true
+  rm -rf "$base_dir"
+  git worktree add --detach -q "$base_dir" "$BASE"
+  trap 'git worktree remove --force "$base_dir" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+  (cd "$base_dir" && cargo build --release -q --target-dir ../target)
+  OLD=target/bench-base/target/release/orderhunt
+  echo "== copies: SB hunt, $RUNS interleaved runs, $COPY_N iterations per copy, $cores CPUs"
+  echo "   base: $BASE ($base_rev) without --copies; new: this checkout with --copies k, k = 1..$max"
+  sbrun() { # binary iterations [args...] -> "tests/s weak/s"
+    local bin=$1 n=$2; shift 2
+    "$bin" run sb --iterations "$n" --json --quiet "$@" >"$tmp/c.json" || true
+    python3 -c 'import json,sys
+r=json.load(open(sys.argv[1]))["results"][0]
+print(r["iterations_per_s"], r["anomalies"]/r["elapsed_s"])' "$tmp/c.json"
+  }
+  declare -A ct cw
+  for i in $(seq "$RUNS"); do
+    read -r t w < <(sbrun "$OLD" "$COPY_N")
+    ct[base]+="$t " cw[base]+="$w "
+    line=$(printf '  run %d: base %.2fM tests/s %.0fk weak/s' "$i" "$(python3 -c "print($t/1e6)")" "$(python3 -c "print($w/1e3)")")
+    for k in $(seq "$max"); do
+      read -r t w < <(sbrun "$BIN" $((COPY_N * k)) --copies "$k")
+      ct[$k]+="$t " cw[$k]+="$w "
+      line+=$(printf ' | %d cop: %.2fM tests/s %.0fk weak/s' "$k" "$(python3 -c "print($t/1e6)")" "$(python3 -c "print($w/1e3)")")
+    done
+    echo "$line"
+  done
+  # shellcheck disable=SC2086
+  bt=$(median ${ct[base]}) bw=$(median ${cw[base]})
+  printf 'median base (%s): %.2fM tests/s, %.0fk weak outcomes/s\n' "$base_rev" \
+    "$(python3 -c "print($bt/1e6)")" "$(python3 -c "print($bw/1e3)")"
+  # shellcheck disable=SC2086
+  one=$(median ${ct[1]})
+  for k in $(seq "$max"); do
+    # shellcheck disable=SC2086
+    mt=$(median ${ct[$k]}) mw=$(median ${cw[$k]})
+    printf 'median %d cop%s: %.2fM tests/s, %.0fk weak outcomes/s; %.2f x base; scaling %.2f of %d x one copy\n' \
+      "$k" "$([[ $k == 1 ]] && echo y || echo ies)" "$(python3 -c "print($mt/1e6)")" \
+      "$(python3 -c "print($mw/1e3)")" "$(python3 -c "print($mt/$bt)")" \
+      "$(python3 -c "print($mt/($k*$one))")" "$k"
+  done
+  # The paired ratio: each run's one-copy rate over the same run's base
+  # rate (robust to load that drifts between runs).
+  # shellcheck disable=SC2086
+  paired=$(python3 -c 'import sys,statistics
+a=[float(x) for x in sys.argv[1].split()]; b=[float(x) for x in sys.argv[2].split()]
+print(statistics.median(x/y for x,y in zip(a,b)))' "${ct[1]}" "${ct[base]}")
+  printf 'one copy / base, median of the per-run ratios: %.2f (tests/s)\n' "$paired"
+  echo "(target on a machine with enough cores: scaling >= 0.8)"
 fi
 
 if [[ $what == all || $what == memory ]]; then

@@ -19,6 +19,8 @@
 #   RESULTS      the results folder [default: results]
 #   KEEP_DAYS    days of reports to keep [default: 14]
 #   CHECKPOINT   checkpoint interval [default: 5m]
+#   COPIES       --copies: parallel copies of each scenario [default: auto,
+#                the whole machine: usable cores / the scenario's actors]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -74,6 +76,7 @@ find "$dir" -maxdepth 1 -type f -name '.orderhunt-*.tmp' -mmin +60 -delete
 
 echo "soak.sh: $(date -u +%FT%TZ) $bin soak --duration $duration -> $out"
 status=0
-"$bin" soak --duration "$duration" --checkpoint "${CHECKPOINT:-5m}" --quiet --out "$out" "$@" || status=$?
+"$bin" soak --duration "$duration" --checkpoint "${CHECKPOINT:-5m}" --copies "${COPIES:-auto}" \
+  --quiet --out "$out" "$@" || status=$?
 echo "soak.sh: $(date -u +%FT%TZ) finished with exit code $status"
 exit "$status"

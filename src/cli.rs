@@ -132,8 +132,27 @@ pub struct EngineArgs {
     pub increments: u64,
 
     /// Do not pin actor threads to cores.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["placement", "cpus"])]
     pub no_pin: bool,
+
+    /// Independent copies of each scenario run at once, each with its own
+    /// actor threads, instances and rendezvous; the iterations are split
+    /// among them [default: auto: what the placement fits, for spread the
+    /// usable physical cores / the scenario's actors; at least 1].
+    #[arg(long, value_name = "N|auto", default_value = "auto", hide_default_value = true,
+          value_parser = crate::placement::parse_copies)]
+    pub copies: crate::placement::Copies,
+
+    /// Where the actor threads run [default: spread].
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub placement: Option<crate::placement::Strategy>,
+
+    /// Explicit CPUs, one group per copy, one CPU per actor: `--cpus 0,4
+    /// 2,6` runs two copies, on CPUs 0 and 4 and on 2 and 6 (put it after
+    /// the scenario names, or repeat the flag).
+    #[arg(long, value_name = "CPUS", num_args = 1.., conflicts_with = "placement",
+          value_parser = crate::placement::parse_cpu_group_arg)]
+    pub cpus: Vec<crate::placement::CpuGroup>,
 
     /// Stop a scenario at its first anomaly, as the article does.
     #[arg(long)]

@@ -159,6 +159,12 @@ impl MachineColumn {
             "{} logical / {} physical CPUs",
             m.logical_cpus, m.physical_cpus
         ));
+        if let Some(t) = &m.topology {
+            parts.push(format!(
+                "{} socket(s), {} cache cluster(s), {} cores, SMT {}, usable CPUs {}",
+                t.sockets, t.clusters, t.cores, t.threads_per_core, t.usable_cpus
+            ));
+        }
         parts.push(format!("{} build", join(&self.profiles)));
         parts.push(format!("orderhunt {}", join(&self.tool_versions)));
         parts.push(plural(self.reports.len() as u64, "report"));
@@ -212,6 +218,9 @@ pub struct Cell {
     pub outcomes_other: u64,
     pub harnesses: BTreeSet<String>,
     pub memories: BTreeSet<String>,
+    /// Placement of the copies, one line per distinct placement (see
+    /// `Settings::placement_text`).
+    pub placements: BTreeSet<String>,
     pub stop_on_first: bool,
     pub interrupted: bool,
     pub reports: usize,
@@ -420,6 +429,7 @@ impl Comparison {
                 merge_outcomes(&mut cell.outcomes, &r.outcomes);
                 cell.harnesses.insert(r.settings.harness.clone());
                 cell.memories.insert(r.settings.memory.clone());
+                cell.placements.insert(r.settings.placement_text());
                 cell.stop_on_first |= r.settings.stop_on_first;
                 cell.interrupted |= r.interrupted;
                 cell.reports += 1;
@@ -525,6 +535,17 @@ impl Comparison {
                 .zip(&labels)
                 .filter_map(|(c, l)| c.as_ref().map(|c| (*l, c)))
                 .collect();
+            // Runs merged into one machine's column with different
+            // placements: its rate mixes them.
+            for (l, c) in &present {
+                if c.placements.len() > 1 {
+                    w.push(format!(
+                        "{}: {l} merges runs with different placements ({}); its rate mixes them",
+                        row.scenario,
+                        join(&c.placements)
+                    ));
+                }
+            }
             if present.len() < 2 {
                 continue;
             }
@@ -534,6 +555,7 @@ impl Comparison {
                     (|c: &Cell| &c.harnesses) as fn(&Cell) -> &BTreeSet<String>,
                 ),
                 ("memory mode", |c: &Cell| &c.memories),
+                ("placement", |c: &Cell| &c.placements),
             ] {
                 let vals: Vec<(String, String)> = present
                     .iter()
@@ -630,6 +652,10 @@ impl Comparison {
                 let _ = writeln!(s, "{}", rule.join("  "));
             }
         }
+        let _ = writeln!(s, "\nPlacement:");
+        for line in self.placement_lines() {
+            let _ = writeln!(s, "  {line}");
+        }
         if !self.warnings.is_empty() {
             let _ = writeln!(s);
             for w in &self.warnings {
@@ -674,6 +700,10 @@ impl Comparison {
                 }
             }
             let _ = writeln!(s, "| {} |", cells.join(" | "));
+        }
+        let _ = writeln!(s, "\n**Placement:**\n");
+        for line in self.placement_lines() {
+            let _ = writeln!(s, "- {}", md(&line));
         }
         if !self.warnings.is_empty() {
             let _ = writeln!(s);
@@ -731,6 +761,7 @@ impl Comparison {
                                 "ci95": [lo, hi],
                                 "upper95_one_sided": c.upper_one_sided(),
                                 "first_anomaly": c.first_anomaly,
+                                "placement": c.placements,
                                 "reports": c.reports,
                             })
                         }
@@ -766,6 +797,28 @@ impl Comparison {
         let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
         s.push('\n');
         s
+    }
+
+    /// One line per scenario: where each machine's copies ran, e.g.
+    /// `sb: [A] spread, 4 copies (same-cluster); [B] smt, 1 copy (same-core)`.
+    pub fn placement_lines(&self) -> Vec<String> {
+        self.rows
+            .iter()
+            .map(|row| {
+                let per: Vec<String> = row
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| {
+                        c.as_ref().map(|c| {
+                            let p: Vec<&str> = c.placements.iter().map(String::as_str).collect();
+                            format!("[{}] {}", letter(i), p.join(" + "))
+                        })
+                    })
+                    .collect();
+                format!("{}: {}", row.scenario, per.join("; "))
+            })
+            .collect()
     }
 
     fn row_cells(&self, row: &Row) -> Vec<String> {

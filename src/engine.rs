@@ -5,44 +5,81 @@
 //! `orderhunt-scenarios` crate, where loom and Miri can check it; this
 //! module does what they cannot emulate: OS threads, affinity and clocks.
 
+use crate::placement::Plan;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use orderhunt_scenarios::{Config, DynScenario, HarnessKind, Tally};
+use orderhunt_scenarios::{Config, DynScenario, HarnessKind, Runner, Tally};
 use std::time::{Duration, Instant};
 
 /// Exit code when an actor thread panics (a bug, not a finding).
 pub const EXIT_INTERNAL: i32 = 3;
 
-/// How actor threads are placed on cores.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placement {
-    /// Actor i on core (offset + i) mod cores, when there are enough cores.
-    Pinned { offset: usize },
-    /// Let the OS scheduler place threads.
-    Unpinned,
-}
+/// A `random` placement draws CPUs afresh every round of this many batches
+/// per copy (the harness pins its threads once per run, so a round is one
+/// run of fresh runners; see [`run_scenario`]).
+pub const RANDOM_ROUND_BATCHES: u64 = 64;
 
-impl Placement {
-    /// The placement `--no-pin` asks for.
-    pub fn from_no_pin(no_pin: bool) -> Self {
-        if no_pin {
-            Placement::Unpinned
-        } else {
-            Placement::Pinned { offset: 0 }
-        }
-    }
+/// What one copy did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyOutcome {
+    /// CPU per actor thread in the first round; None where not pinned.
+    pub pinned: Vec<Option<usize>>,
+    /// This copy's own counts (its iterations numbered 1.. locally).
+    pub tally: Tally,
 }
 
 /// What one scenario run produced.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// All copies merged, copy-major (see [`merge_copies`]).
     pub tally: Tally,
     pub elapsed: Duration,
-    /// Core per actor thread; None where the thread was not pinned.
+    /// Copy 0's CPU per actor thread; None where the thread was not pinned.
     pub pinned: Vec<Option<usize>>,
+    /// Per copy, in copy order.
+    pub copies: Vec<CopyOutcome>,
+    /// Rounds run (1, or more for a `random` placement).
+    pub rounds: u64,
     /// Why some actor was not pinned, if one was not.
     pub pin_warning: Option<String>,
     /// The run stopped before its iteration count (signal, deadline).
     pub interrupted: bool,
+}
+
+/// Splits `total` iterations over `copies`: copy i gets `total / copies`,
+/// plus one for the first `total % copies` copies. Deterministic, and the
+/// shares add up to `total` exactly.
+pub fn split_iterations(total: u64, copies: usize) -> Vec<u64> {
+    let c = copies.max(1) as u64;
+    (0..c)
+        .map(|i| total / c + u64::from(i < total % c))
+        .collect()
+}
+
+/// The seed of copy `copy` in round `round`: the run's seed itself for
+/// copy 0 in round 0 (so `--copies 1` replays a run of one copy), a
+/// splitmix64 mix of the three otherwise (never 0).
+pub fn copy_seed(seed: u64, copy: usize, round: u64) -> u64 {
+    if copy == 0 && round == 0 {
+        return seed;
+    }
+    let mixed = crate::placement::splitmix(
+        seed ^ crate::placement::splitmix(((copy as u64) << 32) ^ round),
+    );
+    mixed.max(1)
+}
+
+/// Merges the copies' tallies **copy-major**: the global iteration number
+/// of copy i's local iteration k is k plus the iterations completed by
+/// copies 0..i. Counts and histograms add up exactly (the bounded
+/// histogram keeps the first `MAX_OUTCOMES` distinct values in this
+/// order; the rest go to `other`), and the first anomaly is that of the
+/// lowest-numbered copy that saw one, at its global number.
+pub fn merge_copies(tallies: &[Tally]) -> Tally {
+    let mut out = Tally::new();
+    for t in tallies {
+        out.merge(t);
+    }
+    out
 }
 
 /// Progress display for one scenario.
@@ -89,89 +126,115 @@ fn status(completed: u64, anomalies: u64, elapsed: Duration) -> String {
     format!("{rate}  anomalies: {anomalies}")
 }
 
-/// Runs one scenario to completion, or until `should_stop` says so.
+/// Runs one scenario to completion, or until `should_stop` says so, as
+/// `plan.copies` independent copies: each copy has its own runner
+/// (instances, rendezvous, progress counters) and its own actor threads,
+/// pinned as the plan says. Nothing is shared between copies but this
+/// thread's polling of their display counters.
+///
+/// The iterations are split with [`split_iterations`]. A `random` plan
+/// runs in rounds of [`RANDOM_ROUND_BATCHES`] batches per copy, each round
+/// with fresh runners, fresh threads and a fresh draw of CPUs; other plans
+/// run one round. Copies merge copy-major ([`merge_copies`]).
 pub fn run_scenario(
     scenario: &'static dyn DynScenario,
     cfg: Config,
-    placement: Placement,
+    plan: &Plan,
     bar: &ProgressBar,
     should_stop: &(dyn Fn() -> bool + Sync),
 ) -> Outcome {
-    let runner = scenario.runner(cfg);
-    let threads = runner.threads();
-    let (plan, pin_warning) = plan_pinning(cfg.harness, threads, placement);
-    let started = Instant::now();
+    let copies = plan.copies.max(1);
+    let actors = scenario.info().actors;
+    let shares = split_iterations(cfg.iterations, copies);
+    let round_len = if plan.random_pool.is_some() {
+        (cfg.batch.max(1) as u64).saturating_mul(RANDOM_ROUND_BATCHES)
+    } else {
+        u64::MAX
+    };
+    let spawn = cfg.harness == HarnessKind::Spawn;
+    let mut tallies = vec![Tally::new(); copies];
+    let mut pinned: Vec<Option<Vec<Option<usize>>>> = vec![None; copies];
+    let mut failed_pin = false;
     let mut interrupted = false;
-    let results: Vec<(bool, Option<Tally>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = plan
+    let mut rounds = 0u64;
+    let started = Instant::now();
+    loop {
+        let todo: Vec<(usize, u64)> = (0..copies)
+            .map(|c| (c, (shares[c] - tallies[c].completed).min(round_len)))
+            .filter(|&(_, n)| n > 0)
+            .collect();
+        let first_hit = cfg.stop_on_first && tallies.iter().any(|t| t.anomalies > 0);
+        if todo.is_empty() || interrupted || first_hit || (rounds > 0 && should_stop()) {
+            interrupted |= !todo.is_empty() && !first_hit;
+            break;
+        }
+        let groups = if spawn {
+            None
+        } else {
+            plan.draw(cfg.seed, rounds)
+        };
+        let runners: Vec<(usize, Box<dyn Runner>)> = todo
             .iter()
-            .enumerate()
-            .map(|(index, core)| {
-                let runner = &runner;
-                let core = *core;
-                std::thread::Builder::new()
-                    .name(format!("actor-{index}"))
-                    .spawn_scoped(scope, move || {
-                        let pinned = core.is_some_and(core_affinity::set_for_current);
-                        let body = std::panic::AssertUnwindSafe(|| runner.run_thread(index));
-                        match std::panic::catch_unwind(body) {
-                            Ok(tally) => (pinned, tally),
-                            Err(_) => {
-                                // The other actors would wait for this one at
-                                // the next rendezvous forever, and the scope
-                                // would wait for them: end the process with
-                                // a clear word instead of hanging a fleet job.
-                                // (The panic message was already printed.)
-                                eprintln!(
-                                    "error: actor thread {index} of {} panicked: a bug in the \
-                                     scenario or in orderhunt; no report written for this run \
-                                     (a soak's last checkpoint stays)",
-                                    scenario.info().name
-                                );
-                                std::process::exit(EXIT_INTERNAL);
-                            }
-                        }
-                    })
-                    .expect("spawning an actor thread")
+            .map(|&(c, n)| {
+                let cfg = Config {
+                    iterations: n,
+                    seed: copy_seed(cfg.seed, c, rounds),
+                    ..cfg
+                };
+                (c, scenario.runner(cfg))
             })
             .collect();
-        while !handles.iter().all(|h| h.is_finished()) {
-            std::thread::sleep(Duration::from_millis(20));
-            let p = runner.progress();
-            bar.set_position(p.completed());
-            bar.set_message(status(p.completed(), p.anomalies(), started.elapsed()));
-            if !interrupted && should_stop() {
-                interrupted = true;
-                p.request_stop();
+        let base: (u64, u64) = tallies
+            .iter()
+            .fold((0, 0), |a, t| (a.0 + t.completed, a.1 + t.anomalies));
+        let results = run_round(
+            scenario,
+            &runners,
+            groups.as_deref(),
+            bar,
+            base,
+            started,
+            should_stop,
+            cfg.stop_on_first,
+            &mut interrupted,
+        );
+        for ((c, _), (oks, tally)) in runners.iter().zip(results) {
+            let group = groups.as_ref().and_then(|g| g.get(*c));
+            let record: Vec<Option<usize>> = (0..oks.len())
+                .map(|i| {
+                    let cpu = group.and_then(|g| g.get(i).copied());
+                    if cpu.is_some() && !oks[i] {
+                        failed_pin = true;
+                    }
+                    cpu.filter(|_| oks[i])
+                })
+                .collect();
+            if pinned[*c].is_none() {
+                pinned[*c] = Some(record);
             }
+            tallies[*c].merge(&tally);
         }
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("an actor thread panicked"))
-            .collect()
-    });
+        rounds += 1;
+    }
     let elapsed = started.elapsed();
-    let mut pinned = Vec::with_capacity(threads);
-    let mut tally = None;
-    let mut failed_pin = false;
-    for ((ok, t), core) in results.into_iter().zip(&plan) {
-        if core.is_some() && !ok {
-            failed_pin = true;
-        }
-        pinned.push(if ok { core.map(|c| c.id) } else { None });
-        if t.is_some() {
-            tally = t;
-        }
-    }
-    if cfg.harness == HarnessKind::Spawn {
-        // The spawn harness's actors are fresh threads each iteration, never
-        // pinned: record one null per actor.
-        pinned = vec![None; scenario.info().actors];
-    }
-    let tally = tally.expect("the leader returns the tally");
+    let tally = merge_copies(&tallies);
     bar.set_position(tally.completed);
     bar.set_message(status(tally.completed, tally.anomalies, elapsed));
-    let pin_warning = pin_warning.or_else(|| {
+    let copies: Vec<CopyOutcome> = tallies
+        .into_iter()
+        .zip(pinned)
+        .map(|(tally, p)| CopyOutcome {
+            // The spawn harness's actors are fresh threads each iteration,
+            // never pinned: one null per actor.
+            pinned: if spawn {
+                vec![None; actors]
+            } else {
+                p.unwrap_or_else(|| vec![None; actors])
+            },
+            tally,
+        })
+        .collect();
+    let pin_warning = plan.warning.clone().or_else(|| {
         failed_pin
             .then(|| "the OS refused to pin some actor threads; they ran unpinned".to_string())
     });
@@ -179,44 +242,112 @@ pub fn run_scenario(
         interrupted: interrupted && tally.completed < cfg.iterations,
         tally,
         elapsed,
-        pinned,
+        pinned: copies[0].pinned.clone(),
+        copies,
+        rounds,
         pin_warning,
     }
 }
 
-/// Chooses a core per thread, or says why threads run unpinned.
-fn plan_pinning(
-    harness: HarnessKind,
-    threads: usize,
-    placement: Placement,
-) -> (Vec<Option<core_affinity::CoreId>>, Option<String>) {
-    let unpinned = vec![None; threads];
-    if harness == HarnessKind::Spawn {
-        return (unpinned, None);
-    }
-    let offset = match placement {
-        Placement::Unpinned => return (unpinned, None),
-        Placement::Pinned { offset } => offset,
-    };
-    let cores = core_affinity::get_core_ids().unwrap_or_default();
-    if cores.is_empty() {
-        return (
-            unpinned,
-            Some("cannot read this machine's cores; actor threads run unpinned".into()),
-        );
-    }
-    if cores.len() < threads {
-        return (
-            unpinned,
-            Some(format!(
-                "{threads} actors but only {} usable cores: running unpinned (results are valid, \
-                 hunting power is lower)",
-                cores.len()
-            )),
-        );
-    }
-    let plan = (0..threads)
-        .map(|i| Some(cores[(offset + i) % cores.len()]))
-        .collect();
-    (plan, None)
+/// Runs one round: every runner's threads at once, pinned to `groups[copy]`
+/// when given, while this thread shows the summed progress and passes on
+/// stop requests. Returns per runner (pinned-ok per thread, tally).
+#[allow(clippy::too_many_arguments)]
+fn run_round(
+    scenario: &'static dyn DynScenario,
+    runners: &[(usize, Box<dyn Runner>)],
+    groups: Option<&[Vec<usize>]>,
+    bar: &ProgressBar,
+    base: (u64, u64),
+    started: Instant,
+    should_stop: &(dyn Fn() -> bool + Sync),
+    stop_on_first: bool,
+    interrupted: &mut bool,
+) -> Vec<(Vec<bool>, Tally)> {
+    std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for (c, runner) in runners {
+            let runner: &dyn Runner = runner.as_ref();
+            let threads: Vec<_> = (0..runner.threads())
+                .map(|index| {
+                    let cpu = groups
+                        .and_then(|g| g.get(*c))
+                        .and_then(|g| g.get(index))
+                        .map(|&id| core_affinity::CoreId { id });
+                    let name = if runners.len() > 1 || *c > 0 {
+                        format!("copy{c}-actor{index}")
+                    } else {
+                        format!("actor-{index}")
+                    };
+                    std::thread::Builder::new()
+                        .name(name)
+                        .spawn_scoped(scope, move || {
+                            let pinned = cpu.is_some_and(core_affinity::set_for_current);
+                            let body = std::panic::AssertUnwindSafe(|| runner.run_thread(index));
+                            match std::panic::catch_unwind(body) {
+                                Ok(tally) => (pinned, tally),
+                                Err(_) => {
+                                    // The other actors would wait for this
+                                    // one at the next rendezvous forever,
+                                    // and the scope would wait for them:
+                                    // end the process with a clear word
+                                    // instead of hanging a fleet job. (The
+                                    // panic message was already printed.)
+                                    eprintln!(
+                                        "error: actor thread {index} of copy {c} of {} \
+                                         panicked: a bug in the scenario or in orderhunt; no \
+                                         report written for this run (a soak's last checkpoint \
+                                         stays)",
+                                        scenario.info().name
+                                    );
+                                    std::process::exit(EXIT_INTERNAL);
+                                }
+                            }
+                        })
+                        .expect("spawning an actor thread")
+                })
+                .collect();
+            handles.push(threads);
+        }
+        let stop_all = || {
+            for (_, r) in runners {
+                r.progress().request_stop();
+            }
+        };
+        let mut first_stopped = false;
+        while !handles.iter().flatten().all(|h| h.is_finished()) {
+            std::thread::sleep(Duration::from_millis(20));
+            let (done, anomalies) = runners.iter().fold(base, |a, (_, r)| {
+                let p = r.progress();
+                (a.0 + p.completed(), a.1 + p.anomalies())
+            });
+            bar.set_position(done);
+            bar.set_message(status(done, anomalies, started.elapsed()));
+            if !*interrupted && should_stop() {
+                *interrupted = true;
+                stop_all();
+            }
+            // --stop-on-first: one copy's anomaly stops every copy at its
+            // next batch boundary.
+            if stop_on_first && !first_stopped && anomalies > 0 {
+                first_stopped = true;
+                stop_all();
+            }
+        }
+        handles
+            .into_iter()
+            .map(|threads| {
+                let mut oks = Vec::new();
+                let mut tally = None;
+                for h in threads {
+                    let (ok, t) = h.join().expect("an actor thread panicked");
+                    oks.push(ok);
+                    if t.is_some() {
+                        tally = t;
+                    }
+                }
+                (oks, tally.expect("the leader returns the tally"))
+            })
+            .collect()
+    })
 }

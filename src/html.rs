@@ -177,6 +177,22 @@ pub fn render(cmp: &Comparison) -> String {
             verdict_class(&row.verdict),
             esc(&row.verdict.text())
         );
+        let placements: Vec<String> = row
+            .cells
+            .iter()
+            .zip(&cmp.machines)
+            .filter_map(|(c, m)| {
+                c.as_ref().map(|c| {
+                    let p: Vec<&str> = c.placements.iter().map(String::as_str).collect();
+                    format!("{}: {}", esc(&m.label), esc(&p.join(" + ")))
+                })
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "<p class=\"note placement\">Placement: {}</p>",
+            placements.join(" · ")
+        );
         let _ = writeln!(
             s,
             "<h3>Anomaly rate per machine ({}% interval)</h3>",
@@ -307,6 +323,24 @@ fn environment(s: &mut String, cmp: &Comparison) {
         }),
         ("CPUs (logical / physical)", |m| {
             format!("{} / {}", m.machine.logical_cpus, m.machine.physical_cpus)
+        }),
+        ("topology", |m| match &m.machine.topology {
+            Some(t) => format!(
+                "{} socket(s), {} NUMA node(s), {} cache cluster(s) ({}), {} cores, {} CPUs, \
+                 {} thread(s) per core",
+                t.sockets,
+                t.numa_nodes,
+                t.clusters,
+                t.cluster_source,
+                t.cores,
+                t.cpus,
+                t.threads_per_core
+            ),
+            None => "not recorded".to_string(),
+        }),
+        ("usable CPUs", |m| match &m.machine.topology {
+            Some(t) => format!("{} (budget {} threads)", t.usable_cpus, t.cpu_budget),
+            None => "not recorded".to_string(),
         }),
         ("OS", |m| m.machine.os.clone()),
         ("kernel", |m| {

@@ -68,6 +68,7 @@ pub mod litmus_file;
 pub mod load;
 pub mod machine;
 pub mod output;
+pub mod placement;
 pub mod predict;
 pub mod report;
 pub mod run;
@@ -75,6 +76,7 @@ pub mod signals;
 pub mod soak;
 pub mod stats;
 pub mod testmain;
+pub mod topology;
 
 /// Atomics, fences, threads and the payload cell: `std`'s, or loom's
 /// under `--cfg loom`. Write your test's synchronization with these.

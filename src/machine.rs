@@ -14,7 +14,8 @@
 //! Parsing is done by pure functions over file contents so it is unit-tested
 //! with sample texts; [`detect`] only gathers the texts.
 
-use crate::report::{Machine, Tool};
+use crate::report::{Machine, Tool, TopologyRecord};
+use crate::topology::{self, Topology};
 use std::fs;
 use std::process::Command;
 
@@ -51,6 +52,51 @@ pub fn detect() -> Machine {
         profile: env!("ORDERHUNT_PROFILE").to_string(),
         emulated,
         emulation_note: Some(emulation_note),
+        topology: Some(topology_record(cpus())),
+    }
+}
+
+/// The CPUs this process may use and how they are laid out.
+#[derive(Debug, Clone)]
+pub struct CpuView {
+    pub topology: Topology,
+    /// The affinity mask (a cgroup cpuset narrows it), sorted.
+    pub usable: Vec<usize>,
+    /// Threads that can run at once: the usable CPUs, lowered by a cgroup
+    /// CPU quota (`num_cpus::get` reads both).
+    pub budget: usize,
+}
+
+/// This process's [`CpuView`], read once (from the main thread, which is
+/// never pinned, so its mask is the process's).
+pub fn cpus() -> &'static CpuView {
+    static VIEW: std::sync::OnceLock<CpuView> = std::sync::OnceLock::new();
+    VIEW.get_or_init(|| {
+        let usable = topology::allowed_cpus();
+        let topology = Topology::detect(&usable);
+        let budget = usable.len().min(num_cpus::get()).max(1);
+        CpuView {
+            topology,
+            usable,
+            budget,
+        }
+    })
+}
+
+/// The report's record of a [`CpuView`].
+pub fn topology_record(view: &CpuView) -> TopologyRecord {
+    let t = &view.topology;
+    TopologyRecord {
+        source: t.source.clone(),
+        sockets: t.packages().len(),
+        numa_nodes: t.nodes().len(),
+        clusters: t.clusters.len(),
+        cluster_source: t.cluster_source.clone(),
+        cores: t.cores.len(),
+        cpus: t.cpus.len(),
+        threads_per_core: t.max_threads_per_core(),
+        usable_cpus: topology::format_cpu_list(&view.usable),
+        cpu_budget: view.budget,
     }
 }
 

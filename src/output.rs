@@ -3,8 +3,13 @@
 
 use crate::engine;
 use crate::error::{Error, Result};
-use crate::report::{FirstAnomaly, Machine, Outcome, Report, ScenarioResult, Settings, SCHEMA};
+use crate::placement::{self, Plan};
+use crate::report::{
+    CopyPlacement, FirstAnomaly, Machine, Outcome, PlacementRecord, Report, ScenarioResult,
+    Settings, SCHEMA,
+};
 use crate::stats;
+use crate::topology::Topology;
 use orderhunt_scenarios::{Config, DynScenario, Expectation, Observed, Tally};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -75,6 +80,8 @@ pub fn scenario_result(
             shuffle: cfg.shuffle && !spawn,
             seed: cfg.seed,
             stop_on_first: cfg.stop_on_first,
+            copies: 1,
+            placement: None,
             params: params_json,
         },
         iterations_requested,
@@ -113,13 +120,15 @@ pub fn scenario_result(
     }
 }
 
-/// Convenience for a finished engine run.
+/// Convenience for a finished engine run: the result with its placement.
 pub fn result_of_run(
     scenario: &dyn DynScenario,
     cfg: &Config,
     out: &engine::Outcome,
+    plan: &Plan,
+    topology: &Topology,
 ) -> ScenarioResult {
-    scenario_result(
+    let mut r = scenario_result(
         scenario,
         cfg,
         cfg.iterations,
@@ -127,7 +136,58 @@ pub fn result_of_run(
         out.elapsed,
         &out.pinned,
         out.interrupted,
-    )
+    );
+    let tallies: Vec<Tally> = out.copies.iter().map(|c| c.tally.clone()).collect();
+    let pins: Vec<Vec<Option<usize>>> = out.copies.iter().map(|c| c.pinned.clone()).collect();
+    set_placement(
+        &mut r,
+        plan,
+        topology,
+        &pins,
+        &tallies,
+        out.rounds,
+        out.pin_warning.clone(),
+    );
+    r
+}
+
+/// Records where the copies ran (and what each counted) in a result.
+pub fn set_placement(
+    r: &mut ScenarioResult,
+    plan: &Plan,
+    topology: &Topology,
+    pins: &[Vec<Option<usize>>],
+    tallies: &[Tally],
+    rounds: u64,
+    note: Option<String>,
+) {
+    let copies: Vec<CopyPlacement> = pins
+        .iter()
+        .zip(tallies)
+        .map(|(cpus, t)| {
+            let ids: Vec<usize> = cpus.iter().flatten().copied().collect();
+            CopyPlacement {
+                cpus: cpus.clone(),
+                relation: if ids.len() < cpus.len() || ids.is_empty() {
+                    "unpinned".to_string()
+                } else {
+                    placement::relation_text(topology, &ids)
+                },
+                iterations_completed: t.completed,
+                anomalies: t.anomalies,
+                first_anomaly: t.first_anomaly.map(|(it, _)| it),
+            }
+        })
+        .collect();
+    r.settings.copies = copies.len();
+    r.settings.placement = Some(PlacementRecord {
+        strategy: plan.strategy.clone(),
+        oversubscribed: plan.oversubscribed,
+        iteration_order: "copy-major".to_string(),
+        rounds,
+        note,
+        copies,
+    });
 }
 
 /// A report skeleton for this process on this machine.
@@ -349,6 +409,17 @@ pub fn summary(report: &Report) -> String {
         .map(|r| format!("{} {} it/s", r.scenario, fmt_count(r.iterations_per_s)))
         .collect();
     s.push_str(&format!("speed: {}\n", rates.join(", ")));
+    let placements: Vec<String> = report
+        .results
+        .iter()
+        .filter_map(|r| {
+            let p = r.settings.placement.as_ref()?;
+            Some(format!("{} {} {}", r.scenario, p.text(), p.cpus_text()))
+        })
+        .collect();
+    if !placements.is_empty() {
+        s.push_str(&format!("placement: {}\n", placements.join(", ")));
+    }
     if report
         .results
         .iter()

@@ -61,6 +61,140 @@ pub struct Machine {
     /// How emulation was detected, or why it could not be.
     #[serde(default)]
     pub emulation_note: Option<String>,
+    /// Sockets, clusters, cores and the CPUs this process could use; absent
+    /// in reports written before topology was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topology: Option<TopologyRecord>,
+}
+
+/// The machine's CPU topology as `orderhunt` saw it (Linux sysfs).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TopologyRecord {
+    /// `sysfs`, or `none` when it could not be read (every CPU is then
+    /// taken as a core of its own, no clusters).
+    pub source: String,
+    pub sockets: usize,
+    pub numa_nodes: usize,
+    /// Cache clusters: CPUs sharing the smallest cache that spans more
+    /// than one core.
+    pub clusters: usize,
+    /// What the clusters come from: `cache L2`, `cache L3`, `cluster_id`,
+    /// `cores`.
+    pub cluster_source: String,
+    pub cores: usize,
+    pub cpus: usize,
+    /// Hardware threads per core, at most (1: no SMT).
+    pub threads_per_core: usize,
+    /// The CPUs this process was allowed to use (its affinity mask, which a
+    /// cgroup cpuset narrows), as a kernel CPU list, e.g. `0-3`.
+    pub usable_cpus: String,
+    /// Threads that can run at once: the usable CPUs, lowered by a cgroup
+    /// CPU quota.
+    pub cpu_budget: usize,
+}
+
+/// Where the copies of one scenario ran.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PlacementRecord {
+    /// `spread`, `smt`, `cluster`, `cross`, `random`, `cpus` (an explicit
+    /// `--cpus` list) or `unpinned` (`--no-pin`, or the spawn harness).
+    pub strategy: String,
+    /// More threads than usable CPUs: the copies ran unpinned.
+    pub oversubscribed: bool,
+    /// How `first_anomaly.iteration` counts across copies: `copy-major`
+    /// (copy i's local iteration k is number k plus the iterations
+    /// completed by copies 0..i; a soak numbers slice after slice, and
+    /// copy-major within a slice).
+    pub iteration_order: String,
+    /// Rounds run (in a soak: summed over the slices); `random` draws its
+    /// CPUs afresh every round (the CPUs below are then the first round's).
+    #[serde(default)]
+    pub rounds: u64,
+    /// A warning given at run time (oversubscription, SMT sharing, pinning
+    /// refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// One entry per copy, in copy order.
+    pub copies: Vec<CopyPlacement>,
+}
+
+/// One copy: where its actors ran and what it counted.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct CopyPlacement {
+    /// CPU per actor thread; `null` where not pinned.
+    pub cpus: Vec<Option<usize>>,
+    /// How the copy's CPUs relate (the farthest pair): `same-core`,
+    /// `same-cluster`, `same-socket`, `cross-socket`; `unpinned`.
+    pub relation: String,
+    pub iterations_completed: u64,
+    pub anomalies: u64,
+    /// This copy's first anomaly, numbered within the copy (1-based; in a
+    /// soak, counted over this copy's slices in order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_anomaly: Option<u64>,
+}
+
+impl PlacementRecord {
+    /// One line: `spread, 4 copies: 0,1 same-cluster; 2,3 same-cluster` or
+    /// `spread, 3 copies, unpinned (oversubscribed)`.
+    pub fn text(&self) -> String {
+        let n = self.copies.len();
+        let mut s = format!(
+            "{}, {n} cop{}",
+            self.strategy,
+            if n == 1 { "y" } else { "ies" }
+        );
+        if self.oversubscribed {
+            s.push_str(", unpinned (oversubscribed)");
+        } else if self
+            .copies
+            .iter()
+            .all(|c| c.cpus.iter().all(Option::is_none))
+        {
+            s.push_str(", unpinned");
+        } else {
+            let mut relations: Vec<&str> =
+                self.copies.iter().map(|c| c.relation.as_str()).collect();
+            relations.sort_unstable();
+            relations.dedup();
+            s.push_str(&format!(" ({})", relations.join(", ")));
+        }
+        s
+    }
+
+    /// The per-copy CPUs: `[0,1] [2,3]`.
+    pub fn cpus_text(&self) -> String {
+        self.copies
+            .iter()
+            .map(|c| {
+                let ids: Vec<String> = c
+                    .cpus
+                    .iter()
+                    .map(|x| x.map_or("-".to_string(), |v| v.to_string()))
+                    .collect();
+                format!("[{}]", ids.join(","))
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl Settings {
+    /// The placement in one line, also for reports written before
+    /// placement was recorded.
+    pub fn placement_text(&self) -> String {
+        match &self.placement {
+            Some(p) => p.text(),
+            None if self.pinned.iter().any(Option::is_some) => {
+                "not recorded (1 copy, pinned)".to_string()
+            }
+            None => "not recorded (1 copy, unpinned)".to_string(),
+        }
+    }
+}
+
+fn one() -> usize {
+    1
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -115,7 +249,8 @@ pub struct Settings {
     pub memory: String,
     /// Number of actor threads of the scenario.
     pub actors: usize,
-    /// Core each actor was pinned to; `null` where pinning was not done.
+    /// CPU each actor (of copy 0) was pinned to; `null` where pinning was
+    /// not done.
     pub pinned: Vec<Option<usize>>,
     /// Instances per batch between rendezvous (actors harness).
     pub batch: usize,
@@ -131,6 +266,14 @@ pub struct Settings {
     #[serde(default)]
     pub seed: u64,
     pub stop_on_first: bool,
+    /// Independent copies of the scenario run at once, each with its own
+    /// actor threads and instances (1 in reports from before copies).
+    #[serde(default = "one")]
+    pub copies: usize,
+    /// Where the copies ran; absent in reports from before placement was
+    /// recorded. `pinned` above is copy 0's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placement: Option<PlacementRecord>,
     /// Scenario parameters, e.g. {"increments": 1000}.
     #[serde(default)]
     pub params: BTreeMap<String, serde_json::Value>,
@@ -138,7 +281,9 @@ pub struct Settings {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FirstAnomaly {
-    /// 1-based iteration number, global over the whole invocation.
+    /// 1-based iteration number, global over the whole invocation; with
+    /// several copies counted copy-major (see
+    /// [`PlacementRecord::iteration_order`]).
     pub iteration: u64,
     pub observed: serde_json::Value,
     pub expected: serde_json::Value,

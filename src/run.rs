@@ -3,9 +3,10 @@
 use crate::cli::{
     resolve_scenarios, EngineArgs, HarnessArg, LayoutArg, MemoryArg, RunArgs, SyncArg,
 };
-use crate::engine::{self, Placement};
+use crate::engine;
 use crate::error::{Error, Result};
 use crate::output;
+use crate::placement::{self, Plan};
 use orderhunt_scenarios::scenario::Layout;
 use orderhunt_scenarios::{
     Config, DynScenario, HarnessKind, MemoryMode, Params, Registry, SyncMode,
@@ -56,6 +57,14 @@ pub fn config_for(
 
 /// Refuses option combinations that would silently mean something else.
 pub fn check_engine(engine: &EngineArgs, memory: Option<MemoryArg>) -> Result<()> {
+    if engine.harness == HarnessArg::Spawn
+        && (engine.placement.is_some() || !engine.cpus.is_empty())
+    {
+        return Err(Error::usage(
+            "--harness spawn starts fresh threads every iteration and never pins them: \
+             --placement and --cpus need --harness actors",
+        ));
+    }
     if engine.harness == HarnessArg::Spawn && memory == Some(MemoryArg::Arena) {
         return Err(Error::usage(
             "--harness spawn makes one instance per iteration and has no batch buffers: \
@@ -123,6 +132,20 @@ pub fn run(registry: &Registry, args: &RunArgs) -> Result<i32> {
         )));
     }
 
+    // Every scenario's placement, before any work: one that this machine
+    // cannot satisfy is exit 2 with nothing run.
+    let placements: Vec<Plan> = plans
+        .iter()
+        .map(|(s, c)| {
+            placement::plan_for(
+                &args.engine,
+                s.info().name,
+                s.info().actors,
+                c.harness == HarnessKind::Spawn,
+            )
+        })
+        .collect::<Result<_>>()?;
+
     args.ci.check()?;
 
     let started = SystemTime::now();
@@ -148,15 +171,15 @@ pub fn run(registry: &Registry, args: &RunArgs) -> Result<i32> {
     let stop = crate::signals::install()
         .map_err(|e| Error::io("cannot install the SIGINT/SIGTERM handler", e))?;
     let visible = show_progress(args.engine.quiet);
-    let placement = Placement::from_no_pin(args.engine.no_pin);
-    for (scenario, cfg) in &plans {
+    let topology = &crate::machine::cpus().topology;
+    for ((scenario, cfg), plan) in plans.iter().zip(&placements) {
         if stop.is_set() {
             report.interrupted = true;
             break;
         }
         let bar = engine::progress_bar(visible, scenario.info().name, cfg.iterations);
         let should_stop = || stop.is_set();
-        let outcome = engine::run_scenario(*scenario, *cfg, placement, &bar, &should_stop);
+        let outcome = engine::run_scenario(*scenario, *cfg, plan, &bar, &should_stop);
         bar.finish();
         if let Some(w) = &outcome.pin_warning {
             if !args.engine.quiet {
@@ -179,9 +202,9 @@ pub fn run(registry: &Registry, args: &RunArgs) -> Result<i32> {
                 print!("{log}");
             }
         }
-        report
-            .results
-            .push(output::result_of_run(*scenario, cfg, &outcome));
+        report.results.push(output::result_of_run(
+            *scenario, cfg, &outcome, plan, topology,
+        ));
     }
     report.finished_at = output::timestamp(SystemTime::now());
 

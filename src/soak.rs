@@ -22,14 +22,20 @@
 //! is refused), the histograms are bounded (`MAX_OUTCOMES`), and nothing
 //! else grows with the number of slices.
 //!
+//! Every slice runs the scenario as `--copies` independent copies (placed
+//! once, before the soak starts, so a placement the machine cannot satisfy
+//! is exit 2 up front); the slice's copies merge copy-major, then into the
+//! running tally, so the first anomaly is numbered slice after slice.
+//!
 //! In a soak report `iterations_requested` equals `iterations_completed`:
 //! a soak asks for time, not for a count.
 
 use crate::ci::CiArgs;
 use crate::cli::{resolve_scenarios, EngineArgs, MemoryArg};
-use crate::engine::{self, Placement};
+use crate::engine;
 use crate::error::{Error, Result};
 use crate::output;
+use crate::placement::{self, Plan};
 use crate::report::Report;
 use crate::run::{config_for, show_progress};
 use clap::Args;
@@ -92,6 +98,13 @@ struct Entry {
     tally: Tally,
     elapsed: Duration,
     pinned: Vec<Option<usize>>,
+    /// Where the copies run, each copy's counts over all its slices, and
+    /// the latest slice's CPUs per copy.
+    plan: Plan,
+    copy_tallies: Vec<Tally>,
+    copy_pins: Vec<Vec<Option<usize>>>,
+    rounds: u64,
+    note: Option<String>,
     slices: u64,
     /// Done for the rest of the soak (`--stop-on-first` and an anomaly).
     done: bool,
@@ -106,7 +119,7 @@ fn build_report(base: &Report, entries: &[Entry], interrupted: bool) -> Report {
         .iter()
         .filter(|e| e.slices > 0)
         .map(|e| {
-            output::scenario_result(
+            let mut r = output::scenario_result(
                 e.scenario,
                 &e.cfg,
                 e.tally.completed,
@@ -114,7 +127,17 @@ fn build_report(base: &Report, entries: &[Entry], interrupted: bool) -> Report {
                 e.elapsed,
                 &e.pinned,
                 interrupted,
-            )
+            );
+            output::set_placement(
+                &mut r,
+                &e.plan,
+                &crate::machine::cpus().topology,
+                &e.copy_pins,
+                &e.copy_tallies,
+                e.rounds,
+                e.note.clone(),
+            );
+            r
         })
         .collect();
     report
@@ -161,19 +184,26 @@ pub fn run(registry: &orderhunt_scenarios::Registry, args: &SoakArgs) -> Result<
     let stop = crate::signals::install()
         .map_err(|e| Error::io("cannot install the SIGINT/SIGTERM handler", e))?;
     let visible = show_progress(args.engine.quiet);
-    let placement = Placement::from_no_pin(args.engine.no_pin);
-    let mut entries: Vec<Entry> = scenarios
-        .iter()
-        .map(|&s| Entry {
+    let mut entries: Vec<Entry> = Vec::new();
+    for &s in &scenarios {
+        let cfg = config_for(s, u64::MAX, Some(args.memory), &args.engine);
+        let spawn = cfg.harness == orderhunt_scenarios::HarnessKind::Spawn;
+        let plan = placement::plan_for(&args.engine, s.info().name, s.info().actors, spawn)?;
+        entries.push(Entry {
             scenario: s,
-            cfg: config_for(s, u64::MAX, Some(args.memory), &args.engine),
+            cfg,
             tally: Tally::new(),
             elapsed: Duration::ZERO,
             pinned: Vec::new(),
+            copy_tallies: vec![Tally::new(); plan.copies],
+            copy_pins: Vec::new(),
+            rounds: 0,
+            note: None,
+            plan,
             slices: 0,
             done: false,
-        })
-        .collect();
+        });
+    }
     let slice = slice_len(args, entries.len());
     if !args.engine.quiet {
         eprintln!(
@@ -219,7 +249,13 @@ pub fn run(registry: &orderhunt_scenarios::Registry, args: &SoakArgs) -> Result<
             let should_stop = || stop.is_set() || Instant::now() >= part_end;
             let e = &mut entries[index];
             let bar = engine::progress_bar(visible, e.scenario.info().name, u64::MAX);
-            let outcome = engine::run_scenario(e.scenario, e.cfg, placement, &bar, &should_stop);
+            // Every slice's copies get fresh seeds: the slice number mixes
+            // into the seed (slice 0 keeps the soak's seed).
+            let cfg = orderhunt_scenarios::Config {
+                seed: engine::copy_seed(e.cfg.seed, 0, e.slices),
+                ..e.cfg
+            };
+            let outcome = engine::run_scenario(e.scenario, cfg, &e.plan, &bar, &should_stop);
             bar.finish_and_clear();
             if let Some(w) = &outcome.pin_warning {
                 if !args.engine.quiet && !warned_pin {
@@ -230,6 +266,12 @@ pub fn run(registry: &orderhunt_scenarios::Registry, args: &SoakArgs) -> Result<
             e.tally.merge(&outcome.tally);
             e.elapsed += outcome.elapsed;
             e.pinned = outcome.pinned;
+            for (t, copy) in e.copy_tallies.iter_mut().zip(&outcome.copies) {
+                t.merge(&copy.tally);
+            }
+            e.copy_pins = outcome.copies.iter().map(|c| c.pinned.clone()).collect();
+            e.rounds += outcome.rounds;
+            e.note = outcome.pin_warning.clone();
             e.slices += 1;
             if e.cfg.stop_on_first && e.tally.anomalies > 0 {
                 e.done = true;

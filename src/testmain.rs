@@ -301,7 +301,8 @@ fn check_one(s: &'static dyn DynScenario, targs: &TestArgs) -> Result<String, St
 /// A quick run on the real engine: pinned actors, default knobs.
 #[cfg(not(any(loom, miri)))]
 fn smoke(s: &'static dyn DynScenario, full: bool) -> Result<String, String> {
-    use crate::engine::{self, Placement};
+    use crate::engine;
+    use crate::placement::{plan, Copies, Request, Strategy};
     use orderhunt_scenarios::{Config, HarnessKind, MemoryMode, SyncMode};
     let info = s.info();
     let iterations = if full {
@@ -327,7 +328,30 @@ fn smoke(s: &'static dyn DynScenario, full: bool) -> Result<String, String> {
         params: Default::default(),
     };
     let bar = indicatif::ProgressBar::hidden();
-    let out = engine::run_scenario(s, cfg, Placement::Pinned { offset: 0 }, &bar, &|| false);
+    // One copy, its actors on distinct physical cores where possible: a
+    // smoke shares the machine with other test binaries.
+    let view = crate::machine::cpus();
+    let spread = Request::Strategy(Strategy::Spread);
+    let placement = plan(
+        &view.topology,
+        &view.usable,
+        view.budget,
+        info.actors,
+        Copies::N(1),
+        &spread,
+    )
+    .or_else(|_| {
+        plan(
+            &view.topology,
+            &view.usable,
+            view.budget,
+            info.actors,
+            Copies::N(1),
+            &Request::Unpinned,
+        )
+    })
+    .map_err(|e| format!("cannot place the actors: {e}"))?;
+    let out = engine::run_scenario(s, cfg, &placement, &bar, &|| false);
     let t = &out.tally;
     let params = cfg.params;
     if t.forbidden > 0 {

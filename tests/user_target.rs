@@ -13,8 +13,14 @@ fn target() -> Command {
     if dir.ends_with("deps") {
         dir.pop();
     }
-    let bin = dir.join("examples").join(format!("user_target{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} not built (cargo test builds examples)", bin.display());
+    let bin = dir
+        .join("examples")
+        .join(format!("user_target{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} not built (cargo test builds examples)",
+        bin.display()
+    );
     let mut c = Command::new(bin);
     c.env_remove("ORDERHUNT_EXAMPLE_BAD");
     c
@@ -22,29 +28,53 @@ fn target() -> Command {
 
 #[test]
 fn list_and_exact_behave_as_libtest() {
-    let out = target().args(["--list", "--format", "terse"]).output().unwrap();
+    let out = target()
+        .args(["--list", "--format", "terse"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
         "flag: test\npanics: test\nundeclared: test\n"
     );
-    let out = target().args(["--list", "--ignored", "--format", "terse"]).output().unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "", "no ignored tests");
+    let out = target()
+        .args(["--list", "--ignored", "--format", "terse"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "",
+        "no ignored tests"
+    );
     let out = target().args(["--exact", "flag"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("test flag ... ok"), "{text}");
-    assert!(text.contains("1 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out"), "{text}");
+    assert!(
+        text.contains("1 passed; 0 failed; 0 ignored; 0 measured; 2 filtered out"),
+        "{text}"
+    );
 }
 
 #[test]
 fn an_undeclared_outcome_fails_and_is_shown_as_undeclared() {
     let out = target().args(["--exact", "undeclared"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(101), "libtest's failure code: {text}");
+    assert_eq!(
+        out.status.code(),
+        Some(101),
+        "libtest's failure code: {text}"
+    );
     assert!(text.contains("test undeclared ... FAILED"), "{text}");
     let out = target()
-        .args(["run", "undeclared", "--iterations", "2000", "--json", "--quiet"])
+        .args([
+            "run",
+            "undeclared",
+            "--iterations",
+            "2000",
+            "--json",
+            "--quiet",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -52,13 +82,21 @@ fn an_undeclared_outcome_fails_and_is_shown_as_undeclared() {
     let r = &report["results"][0];
     assert_eq!(r["forbidden"], 2000);
     assert_eq!(r["origin"]["crate"], "orderhunt", "the example's crate");
-    assert!(r["outcomes"].as_array().unwrap().iter().all(|o| o["class"] == "undeclared"));
+    assert!(r["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["class"] == "undeclared"));
 }
 
 #[test]
 fn an_invalid_declaration_stops_the_target_with_one_line() {
     for args in [&["--list"][..], &["run", "flag"][..], &[][..]] {
-        let out = target().env("ORDERHUNT_EXAMPLE_BAD", "1").args(args).output().unwrap();
+        let out = target()
+            .env("ORDERHUNT_EXAMPLE_BAD", "1")
+            .args(args)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert_eq!(err.lines().count(), 1, "{err}");
@@ -72,7 +110,15 @@ fn a_panicking_actor_names_the_scenario_and_actor_and_the_report_is_written() {
     let report = dir.path().join("r.json");
     let out = target()
         .current_dir(dir.path())
-        .args(["run", "flag", "panics", "--iterations", "5000", "--quiet", "--out"])
+        .args([
+            "run",
+            "flag",
+            "panics",
+            "--iterations",
+            "5000",
+            "--quiet",
+            "--out",
+        ])
         .arg(&report)
         .timeout(std::time::Duration::from_secs(120))
         .output()
@@ -88,5 +134,8 @@ fn a_panicking_actor_names_the_scenario_and_actor_and_the_report_is_written() {
     assert_eq!(results[0]["iterations_completed"], 5000);
     assert_eq!(results[1]["scenario"], "panics");
     assert_eq!(results[1]["interrupted"], true);
-    assert!(results[1]["error"].as_str().unwrap().contains("actor 1 panicked"));
+    assert!(results[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("actor 1 panicked"));
 }
