@@ -61,6 +61,11 @@ pub struct Machine {
     /// How emulation was detected, or why it could not be.
     #[serde(default)]
     pub emulation_note: Option<String>,
+    /// What this operating system does not offer that a run relies on
+    /// (hard thread pinning, SIGTERM, `/proc` facts), one sentence each.
+    /// Empty, and then left out of the JSON, on Linux.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub platform_notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

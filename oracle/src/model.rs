@@ -37,11 +37,17 @@ impl MemOrder {
     }
     /// Acquire semantics on a read (acquire, acq_rel, seq_cst).
     pub fn is_acquire(self) -> bool {
-        matches!(self, MemOrder::Acquire | MemOrder::AcqRel | MemOrder::SeqCst)
+        matches!(
+            self,
+            MemOrder::Acquire | MemOrder::AcqRel | MemOrder::SeqCst
+        )
     }
     /// Release semantics on a write (release, acq_rel, seq_cst).
     pub fn is_release(self) -> bool {
-        matches!(self, MemOrder::Release | MemOrder::AcqRel | MemOrder::SeqCst)
+        matches!(
+            self,
+            MemOrder::Release | MemOrder::AcqRel | MemOrder::SeqCst
+        )
     }
 }
 
@@ -87,9 +93,17 @@ pub enum Instr {
     /// memory event.
     Assign { dst: RegId, value: Operand },
     /// `r = atomic_load_explicit(x, mo)`.
-    Load { dst: RegId, loc: LocId, mo: MemOrder },
+    Load {
+        dst: RegId,
+        loc: LocId,
+        mo: MemOrder,
+    },
     /// `atomic_store_explicit(x, v, mo)`.
-    Store { loc: LocId, value: Operand, mo: MemOrder },
+    Store {
+        loc: LocId,
+        value: Operand,
+        mo: MemOrder,
+    },
     /// `r = atomic_fetch_add_explicit(x, v, mo)` and friends;
     /// `dst` is None when the result is discarded.
     Rmw {
