@@ -20,7 +20,7 @@ Exit codes: 0 every expectation held; 1 a must-pass specimen showed an anomaly
 /// specimens millions of times on real hardware, with pinned threads and
 /// fresh memory per iteration, and writes JSON reports to compare machines.
 #[derive(Parser, Debug)]
-#[command(name = "orderhunt", version, about, long_about = None, after_help = AFTER_HELP)]
+#[command(name = "orderhunt", version = crate::machine::VERSION, about, long_about = None, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -38,6 +38,10 @@ pub enum Command {
     Compare(crate::compare::CompareArgs),
     /// Write a self-contained HTML page from reports (histograms, rate chart).
     Report(crate::html::ReportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(crate::completions::CompletionsArgs),
+    /// Print the man page (roff), or write every page into a folder.
+    Man(crate::completions::ManArgs),
 }
 
 #[derive(Args, Debug)]
@@ -218,6 +222,8 @@ fn dispatch(cli: Cli) -> Result<i32> {
         Command::Soak(args) => crate::soak::run(&args),
         Command::Compare(args) => crate::compare::run(&args, &mut std::io::stdout().lock()),
         Command::Report(args) => crate::html::run(&args),
+        Command::Completions(args) => crate::completions::run_completions(&args),
+        Command::Man(args) => crate::completions::run_man(&args),
     }
 }
 

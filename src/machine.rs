@@ -21,6 +21,11 @@ use std::process::Command;
 /// The target triple this binary was built for.
 pub const TARGET: &str = env!("ORDERHUNT_TARGET");
 
+/// What `orderhunt --version` prints after the name: the package version,
+/// the git commit of the build (`unknown` when build.rs could not tell) and
+/// the target, e.g. `0.1.0 (commit 1a2b3c4d5, x86_64-unknown-linux-gnu)`.
+pub const VERSION: &str = env!("ORDERHUNT_VERSION");
+
 /// Facts about this process's machine. Never fails: what cannot be found
 /// out is `None`.
 pub fn detect() -> Machine {
