@@ -33,6 +33,9 @@ if [[ -x scripts/ci-verify.sh || -f scripts/ci-verify.sh ]]; then
   fi
 fi
 
+step "cargo package (every publishable crate, built from its tarball)"
+bash scripts/package.sh
+
 if [[ -f scripts/actionlint.sh ]]; then
   step "actionlint (GitHub workflows)"
   bash scripts/actionlint.sh
