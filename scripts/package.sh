@@ -41,7 +41,7 @@ for crate in "${crates[@]}"; do
   count=$(wc -l <<<"$list")
   if [[ -n "$bad" ]]; then
     echo "error: $crate would publish:" >&2
-    sed 's/^/  /' <<<"$bad" >&2
+    while IFS= read -r path; do echo "  $path"; done <<<"$bad" >&2
     status=1
   else
     echo "$crate: $count files, none of them fixtures or results"
