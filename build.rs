@@ -9,6 +9,8 @@
 //! - `ORDERHUNT_RUSTC`: `$RUSTC -V` of the compiler that builds the crate.
 //! - `ORDERHUNT_PROFILE`: cargo's `PROFILE` (`debug` or `release`).
 //! - `ORDERHUNT_TARGET`: the target triple.
+//! - `ORDERHUNT_VERSION`: what `orderhunt --version` prints after the name,
+//!   `<version> (commit <commit or unknown>, <target>)`.
 //!
 //! Nothing here may fail the build: every probe degrades to "unknown".
 
@@ -23,7 +25,8 @@ fn main() {
 
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
 
-    if let Some(commit) = git_commit(&manifest_dir) {
+    let commit = git_commit(&manifest_dir);
+    if let Some(commit) = &commit {
         println!("cargo:rustc-env=ORDERHUNT_GIT_COMMIT={commit}");
     }
 
@@ -37,6 +40,11 @@ fn main() {
 
     let target = env::var("TARGET").unwrap_or_else(|_| "unknown".to_string());
     println!("cargo:rustc-env=ORDERHUNT_TARGET={target}");
+
+    // `orderhunt --version`: version, commit, target.
+    let version = env::var("CARGO_PKG_VERSION").unwrap_or_else(|_| "unknown".to_string());
+    let commit = commit.as_deref().unwrap_or("unknown");
+    println!("cargo:rustc-env=ORDERHUNT_VERSION={version} (commit {commit}, {target})");
 }
 
 /// Runs a command and returns its trimmed stdout if it succeeded and printed

@@ -38,6 +38,9 @@ if [[ "${ORDERHUNT_QUICK:-0}" != 1 ]]; then
   bash scripts/example.sh
 fi
 
+step "cargo package (every publishable crate, built from its tarball)"
+bash scripts/package.sh
+
 if [[ -f scripts/actionlint.sh ]]; then
   step "actionlint (GitHub workflows)"
   bash scripts/actionlint.sh

@@ -21,7 +21,7 @@ Exit codes: 0 every expectation held; 1 a must-pass specimen showed an anomaly
 /// specimens millions of times on real hardware, with pinned threads and
 /// fresh memory per iteration, and writes JSON reports to compare machines.
 #[derive(Parser, Debug)]
-#[command(name = "orderhunt", version, about, long_about = None, after_help = AFTER_HELP)]
+#[command(name = "orderhunt", version = crate::machine::VERSION, about, long_about = None, after_help = AFTER_HELP)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -41,6 +41,10 @@ pub enum Command {
     Report(crate::html::ReportArgs),
     /// Which final states SC, x86-TSO, ARMv8 and RC11 allow for litmus files.
     Predict(crate::predict::PredictArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(crate::completions::CompletionsArgs),
+    /// Print the man page (roff), or write every page into a folder.
+    Man(crate::completions::ManArgs),
 }
 
 #[derive(Args, Debug)]
@@ -264,6 +268,8 @@ fn dispatch(registry: &'static Registry, cli: Cli) -> Result<i32> {
         Command::Compare(args) => crate::compare::run(&args, &mut std::io::stdout().lock()),
         Command::Report(args) => crate::html::run(&args),
         Command::Predict(args) => crate::predict::run(&args),
+        Command::Completions(args) => crate::completions::run_completions(&args),
+        Command::Man(args) => crate::completions::run_man(&args),
     }
 }
 

@@ -60,6 +60,7 @@
 pub mod ci;
 pub mod cli;
 pub mod compare;
+pub mod completions;
 pub mod engine;
 pub mod error;
 pub mod html;

@@ -22,6 +22,11 @@ use std::process::Command;
 /// The target triple this binary was built for.
 pub const TARGET: &str = env!("ORDERHUNT_TARGET");
 
+/// What `orderhunt --version` prints after the name: the package version,
+/// the git commit of the build (`unknown` when build.rs could not tell) and
+/// the target, e.g. `0.1.0 (commit 1a2b3c4d5, x86_64-unknown-linux-gnu)`.
+pub const VERSION: &str = env!("ORDERHUNT_VERSION");
+
 /// Facts about this process's machine. Never fails: what cannot be found
 /// out is `None`.
 pub fn detect() -> Machine {
@@ -53,6 +58,53 @@ pub fn detect() -> Machine {
         emulated,
         emulation_note: Some(emulation_note),
         topology: Some(topology_record(cpus())),
+        platform_notes: platform_notes(std::env::consts::OS, arch)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+    }
+}
+
+/// What `os` lacks that a run relies on, for the report's `machine`.
+///
+/// orderhunt is built and tested on Linux, where actor threads are pinned
+/// with `sched_setaffinity`, SIGINT and SIGTERM stop a run gracefully, and
+/// `/proc` tells the CPU model and emulation. Elsewhere each missing piece
+/// degrades (threads run unpinned, the fact is unknown) and is named here.
+pub fn platform_notes(os: &str, arch: &str) -> Vec<&'static str> {
+    match os {
+        "linux" | "android" => Vec::new(),
+        "macos" => {
+            let mut notes = vec![
+                "thread pinning: macOS has no hard CPU affinity; orderhunt asks for a \
+                 THREAD_AFFINITY_POLICY tag, which Apple silicon refuses (actor threads then \
+                 run unpinned: `pinned` is null and the run warns) and which Intel Macs treat \
+                 as a scheduling hint only",
+                "machine facts: no /proc; the CPU model comes from sysctl \
+                 machdep.cpu.brand_string and emulation (Rosetta 2) from sysctl \
+                 hw.optional.arm64",
+            ];
+            if arch == "aarch64" {
+                notes.push(
+                    "memory model: Apple silicon cores also have a TSO mode, which Rosetta 2 \
+                     turns on for translated x86_64 code; this aarch64 binary runs in the \
+                     default, weakly ordered Arm mode",
+                );
+            }
+            notes
+        }
+        "windows" => vec![
+            "thread pinning: SetThreadAffinityMask, within the process's processor group \
+             (at most 64 logical CPUs)",
+            "signals: Ctrl-C (SIGINT) stops a run gracefully; Windows sends no SIGTERM, and \
+             closing the console or `taskkill /F` ends the process without a report",
+            "machine facts: no /proc; no kernel version, the CPU model from \
+             PROCESSOR_IDENTIFIER, emulation judged from PROCESSOR_IDENTIFIER's CPU family",
+        ],
+        _ => vec![
+            "untested platform: thread pinning, signals and machine facts work as far as \
+             the OS offers them; what is unknown is left null",
+        ],
     }
 }
 
@@ -510,6 +562,64 @@ pub fn decide_emulation_macos(
     }
 }
 
+/// The Windows case. `processor_identifier` is the `PROCESSOR_IDENTIFIER`
+/// environment variable, which Windows sets from the registry for every
+/// process alike, emulated or not: `Intel64 Family 6 Model 85 Stepping 7,
+/// GenuineIntel`, `AMD64 Family 25 Model 1 Stepping 1, AuthenticAMD`,
+/// `ARMv8 (64-bit) Family 8 Model D4B Revision 0, Qualcomm Technologies
+/// Inc`. An x86_64 binary on an Arm CPU runs under Windows' x64 emulation.
+pub fn decide_emulation_windows(
+    binary_arch: &str,
+    processor_identifier: Option<&str>,
+) -> (Option<bool>, String) {
+    let Some(ident) = processor_identifier
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    else {
+        return (
+            None,
+            "unknown: no /proc on Windows and PROCESSOR_IDENTIFIER is not set".to_string(),
+        );
+    };
+    let upper = ident.to_ascii_uppercase();
+    let cpu = if upper.starts_with("ARM") {
+        Some(ArchFamily::Arm)
+    } else if ["INTEL64", "AMD64", "EM64T", "X86"]
+        .iter()
+        .any(|p| upper.starts_with(p))
+    {
+        Some(ArchFamily::X86)
+    } else {
+        None
+    };
+    match (arch_family(binary_arch), cpu) {
+        (Some(binary), Some(cpu)) if binary == cpu => (
+            Some(false),
+            format!(
+                "binary is {binary_arch} and PROCESSOR_IDENTIFIER describes {} CPU: native \
+                 execution",
+                cpu.with_article()
+            ),
+        ),
+        (Some(_), Some(cpu)) => (
+            Some(true),
+            format!(
+                "binary is {binary_arch} but PROCESSOR_IDENTIFIER describes {} CPU: running \
+                 under Windows' emulation; the ordering observed is what the emulator \
+                 enforces on the host's ({}) memory model",
+                cpu.with_article(),
+                cpu.memory_model()
+            ),
+        ),
+        _ => (
+            None,
+            format!(
+                "unknown: PROCESSOR_IDENTIFIER `{ident}` not recognised ({binary_arch} binary)"
+            ),
+        ),
+    }
+}
+
 /// Reads a file, trimmed; `None` if unreadable or empty.
 fn read_trimmed(path: &str) -> Option<String> {
     let text = fs::read_to_string(path).ok()?;
@@ -553,9 +663,14 @@ fn hostname() -> Option<String> {
         .or_else(|| command_output("hostname", &[]))
 }
 
-/// CPU model where there is no `/proc/cpuinfo` (macOS, BSDs).
+/// CPU model where there is no `/proc/cpuinfo` (macOS, BSDs, Windows).
 fn platform_cpu_model() -> Option<String> {
-    if cfg!(target_os = "macos") {
+    if cfg!(windows) {
+        std::env::var("PROCESSOR_IDENTIFIER")
+            .ok()
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+    } else if cfg!(target_os = "macos") {
         command_output("sysctl", &["-n", "machdep.cpu.brand_string"])
     } else if cfg!(any(
         target_os = "freebsd",
@@ -573,6 +688,9 @@ fn platform_emulation(arch: &str) -> (Option<bool>, String) {
     if cfg!(target_os = "macos") {
         let arm64 = command_output("sysctl", &["-n", "hw.optional.arm64"]);
         decide_emulation_macos(arch, arm64.as_deref())
+    } else if cfg!(windows) {
+        let identifier = std::env::var("PROCESSOR_IDENTIFIER").ok();
+        decide_emulation_windows(arch, identifier.as_deref())
     } else {
         (
             None,
@@ -801,6 +919,41 @@ bogomips\t: 5192.26
         assert_eq!(decide_emulation_macos("x86_64", None).0, None);
         assert_eq!(decide_emulation_macos("aarch64", Some("1")).0, Some(false));
         assert_eq!(decide_emulation_macos("aarch64", None).0, None);
+    }
+
+    #[test]
+    fn windows_processor_identifier() {
+        let intel = "Intel64 Family 6 Model 85 Stepping 7, GenuineIntel";
+        let arm = "ARMv8 (64-bit) Family 8 Model D4B Revision   0, Qualcomm Technologies Inc";
+        assert_eq!(
+            decide_emulation_windows("x86_64", Some(intel)).0,
+            Some(false)
+        );
+        let (emulated, note) = decide_emulation_windows("x86_64", Some(arm));
+        assert_eq!(emulated, Some(true));
+        assert!(note.contains("an Arm CPU"), "{note}");
+        assert_eq!(
+            decide_emulation_windows("aarch64", Some(arm)).0,
+            Some(false)
+        );
+        assert_eq!(
+            decide_emulation_windows("x86_64", Some("VAX 11/780")).0,
+            None
+        );
+        assert_eq!(decide_emulation_windows("x86_64", None).0, None);
+    }
+
+    #[test]
+    fn platform_notes_name_what_each_os_lacks() {
+        assert!(platform_notes("linux", "x86_64").is_empty());
+        let mac = platform_notes("macos", "aarch64");
+        assert!(
+            mac.iter().any(|n| n.starts_with("thread pinning")),
+            "{mac:?}"
+        );
+        let win = platform_notes("windows", "x86_64");
+        assert!(win.iter().any(|n| n.starts_with("signals")), "{win:?}");
+        assert!(!platform_notes("freebsd", "x86_64").is_empty());
     }
 
     #[test]

@@ -65,6 +65,11 @@ pub struct Machine {
     /// in reports written before topology was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topology: Option<TopologyRecord>,
+    /// What this operating system does not offer that a run relies on
+    /// (hard thread pinning, SIGTERM, `/proc` facts), one sentence each.
+    /// Empty, and then left out of the JSON, on Linux.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub platform_notes: Vec<String>,
 }
 
 /// The machine's CPU topology as `orderhunt` saw it (Linux sysfs).

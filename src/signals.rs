@@ -15,6 +15,15 @@
 //!
 //! No hand-written signal handler: signal-hook's iterator turns signals into
 //! messages for an ordinary thread, which does the rest.
+//!
+//! On Windows, signal-hook has no iterator: the C runtime's `signal` is
+//! all there is. There a handler registered with signal-hook's `flag`
+//! module records the signal's number and the same thread polls it every
+//! [`POLL`] (two signals within one poll count as one, which the
+//! [`GRACE`] rule would ignore anyway). Windows delivers SIGINT for Ctrl-C;
+//! nothing outside the process sends SIGTERM, and closing the console or
+//! `taskkill /F` ends the process without a report
+//! ([`crate::machine::platform_notes`] says so in the report).
 
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -22,13 +31,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use signal_hook::consts::{SIGINT, SIGTERM};
-use signal_hook::iterator::Signals;
 
 /// Exit code of the immediate stop on a second signal.
 pub const EXIT_ON_SECOND_SIGNAL: i32 = 130;
 
 /// A second signal this soon after the first is ignored (see the module).
 pub const GRACE: Duration = Duration::from_secs(1);
+
+/// Windows only: how often the signal thread looks for a new signal.
+pub const POLL: Duration = Duration::from_millis(20);
 
 /// A request to stop, shared between the signal handlers, the engine and
 /// anyone who wants to end the run early. Cloning is cheap (two `Arc`s);
@@ -111,13 +122,13 @@ pub fn install() -> io::Result<StopFlag> {
         return Ok(flag.clone());
     }
     let flag = StopFlag::new();
-    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    let signals = signal_stream()?;
     let seen = flag.clone();
     std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
             let mut first: Option<Instant> = None;
-            for signal in signals.forever() {
+            for signal in signals {
                 match first {
                     None => {
                         first = Some(Instant::now());
@@ -140,6 +151,41 @@ pub fn install() -> io::Result<StopFlag> {
         })?;
     *installed = Some(flag.clone());
     Ok(flag)
+}
+
+/// The SIGINT and SIGTERM deliveries, in order, blocking between them:
+/// signal-hook's iterator, which needs a self-pipe (Unix).
+#[cfg(unix)]
+fn signal_stream() -> io::Result<impl Iterator<Item = i32> + Send + 'static> {
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
+    Ok(std::iter::from_fn(move || signals.forever().next()))
+}
+
+/// The SIGINT and SIGTERM deliveries (Windows: the C runtime's `signal`,
+/// polled, see the module).
+#[cfg(windows)]
+fn signal_stream() -> io::Result<impl Iterator<Item = i32> + Send + 'static> {
+    use std::sync::atomic::AtomicUsize;
+    let pending = Arc::new(AtomicUsize::new(0));
+    for signal in [SIGINT, SIGTERM] {
+        // Signal numbers are small and positive: the cast keeps them.
+        signal_hook::flag::register_usize(signal, Arc::clone(&pending), signal as usize)?;
+    }
+    Ok(std::iter::from_fn(move || loop {
+        // Relaxed: the number is the whole message, no data is published
+        // with it; coherence makes the handler's store visible to a later
+        // poll.
+        match pending.swap(0, Ordering::Relaxed) {
+            0 => std::thread::sleep(POLL),
+            signal => return Some(signal as i32),
+        }
+    }))
+}
+
+/// No signals to catch on this platform: runs stop only on their own.
+#[cfg(not(any(unix, windows)))]
+fn signal_stream() -> io::Result<std::iter::Empty<i32>> {
+    Ok(std::iter::empty())
 }
 
 #[cfg(test)]
