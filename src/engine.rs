@@ -27,6 +27,78 @@ pub struct CopyOutcome {
     pub tally: Tally,
 }
 
+/// An actor thread that panicked: which, and its panic message.
+#[derive(Debug, Clone)]
+pub struct ActorPanic {
+    pub scenario: String,
+    pub copy: usize,
+    /// The actor thread's index (its role, unless `--shuffle` permutes
+    /// the roles).
+    pub actor: usize,
+    pub message: String,
+    /// Display counters at the time: iterations completed by the copies'
+    /// finished batches, and anomalies among them.
+    pub completed: u64,
+    pub anomalies: u64,
+}
+
+impl std::fmt::Display for ActorPanic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "scenario `{}`: actor {} panicked (copy {}): {}",
+            self.scenario, self.actor, self.copy, self.message
+        )
+    }
+}
+
+type PanicHook = Box<dyn Fn(&ActorPanic) + Send>;
+
+/// What the command does when an actor panics, before the process exits
+/// with [`EXIT_INTERNAL`]: `run` and `soak` write the report so far, with
+/// the scenario marked. The other actors wait at a rendezvous for the one
+/// that panicked, so the engine cannot return normally.
+static PANIC_HOOK: std::sync::Mutex<Option<PanicHook>> = std::sync::Mutex::new(None);
+
+/// Sets (or, with None, clears) the hook [`PANIC_HOOK`] describes.
+pub fn on_actor_panic(hook: Option<PanicHook>) {
+    *PANIC_HOOK.lock().unwrap_or_else(|e| e.into_inner()) = hook;
+}
+
+/// The message of a panic payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "(a panic without a message)".to_string())
+}
+
+/// If an actor panicked: says so, runs the command's hook (which writes
+/// the report) and ends the process with [`EXIT_INTERNAL`].
+fn end_if_panicked(
+    panicked: &std::sync::Mutex<Option<ActorPanic>>,
+    completed: u64,
+    anomalies: u64,
+    bar: &ProgressBar,
+) {
+    let fatal = panicked.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(mut p) = fatal {
+        p.completed = completed;
+        p.anomalies = anomalies;
+        bar.abandon();
+        eprintln!("error: {p}");
+        if let Some(hook) = PANIC_HOOK
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            hook(&p);
+        }
+        std::process::exit(EXIT_INTERNAL);
+    }
+}
+
 /// What one scenario run produced.
 #[derive(Debug, Clone)]
 pub struct Outcome {
@@ -264,7 +336,9 @@ fn run_round(
     stop_on_first: bool,
     interrupted: &mut bool,
 ) -> Vec<(Vec<bool>, Tally)> {
+    let panicked: std::sync::Mutex<Option<ActorPanic>> = std::sync::Mutex::new(None);
     std::thread::scope(|scope| {
+        let panicked = &panicked;
         let mut handles = Vec::new();
         for (c, runner) in runners {
             let runner: &dyn Runner = runner.as_ref();
@@ -286,21 +360,25 @@ fn run_round(
                             let body = std::panic::AssertUnwindSafe(|| runner.run_thread(index));
                             match std::panic::catch_unwind(body) {
                                 Ok(tally) => (pinned, tally),
-                                Err(_) => {
+                                Err(payload) => {
                                     // The other actors would wait for this
-                                    // one at the next rendezvous forever,
-                                    // and the scope would wait for them:
-                                    // end the process with a clear word
-                                    // instead of hanging a fleet job. (The
-                                    // panic message was already printed.)
-                                    eprintln!(
-                                        "error: actor thread {index} of copy {c} of {} \
-                                         panicked: a bug in the scenario or in orderhunt; no \
-                                         report written for this run (a soak's last checkpoint \
-                                         stays)",
-                                        scenario.info().name
-                                    );
-                                    std::process::exit(EXIT_INTERNAL);
+                                    // one at the next rendezvous forever:
+                                    // hand the panic to the polling thread,
+                                    // which writes the report and ends the
+                                    // process instead of hanging a fleet job.
+                                    let mut slot =
+                                        panicked.lock().unwrap_or_else(|e| e.into_inner());
+                                    if slot.is_none() {
+                                        *slot = Some(ActorPanic {
+                                            scenario: scenario.info().name.to_string(),
+                                            copy: *c,
+                                            actor: index,
+                                            message: panic_message(payload.as_ref()),
+                                            completed: 0,
+                                            anomalies: 0,
+                                        });
+                                    }
+                                    (pinned, None)
                                 }
                             }
                         })
@@ -323,6 +401,7 @@ fn run_round(
             });
             bar.set_position(done);
             bar.set_message(status(done, anomalies, started.elapsed()));
+            end_if_panicked(panicked, done, anomalies, bar);
             if !*interrupted && should_stop() {
                 *interrupted = true;
                 stop_all();
@@ -334,6 +413,12 @@ fn run_round(
                 stop_all();
             }
         }
+        // Every thread finished; one may have panicked on the way out.
+        let (done, anomalies) = runners.iter().fold(base, |a, (_, r)| {
+            let p = r.progress();
+            (a.0 + p.completed(), a.1 + p.anomalies())
+        });
+        end_if_panicked(panicked, done, anomalies, bar);
         handles
             .into_iter()
             .map(|threads| {

@@ -113,6 +113,7 @@ pub fn scenario_result(
         ),
         interrupted,
         hardware_models: scenario.hardware().into_iter().collect(),
+        error: None,
         origin: scenario.origin().map(|o| crate::report::ScenarioOrigin {
             krate: o.krate.clone(),
             version: o.version.clone(),

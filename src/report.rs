@@ -237,6 +237,10 @@ pub struct ScenarioResult {
     /// (`orderhunt-scenarios`) or a user's crate, with its version.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<ScenarioOrigin>,
+    /// Why the scenario's run ended abnormally, e.g. an actor panicked (the
+    /// counts are then those of the batches finished before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -110,6 +110,58 @@ pub fn show_progress(quiet: bool) -> bool {
     !quiet && std::io::stderr().is_terminal()
 }
 
+/// The report written when an actor of `scenario` panics (see
+/// [`engine::on_actor_panic`]): the results so far, plus this scenario with
+/// the counts of its finished batches, marked interrupted and with the
+/// error.
+fn panic_hook(
+    partial: crate::report::Report,
+    scenario: &'static dyn DynScenario,
+    cfg: Config,
+    out_path: Option<PathBuf>,
+    json: bool,
+) -> Box<dyn Fn(&engine::ActorPanic) + Send> {
+    let started = std::time::Instant::now();
+    Box::new(move |p: &engine::ActorPanic| {
+        let mut report = partial.clone();
+        let tally = orderhunt_scenarios::Tally {
+            completed: p.completed,
+            anomalies: p.anomalies,
+            ..Default::default()
+        };
+        let mut r = output::scenario_result(
+            scenario,
+            &cfg,
+            cfg.iterations,
+            &tally,
+            started.elapsed(),
+            &[],
+            true,
+        );
+        r.error = Some(format!(
+            "actor {} panicked (copy {}): {}",
+            p.actor, p.copy, p.message
+        ));
+        report.results.push(r);
+        report.interrupted = true;
+        report.finished_at = output::timestamp(SystemTime::now());
+        match &out_path {
+            Some(path) => match output::write_report(path, &report) {
+                Ok(()) => eprintln!(
+                    "report: {} (the scenario is marked interrupted, with the error)",
+                    path.display()
+                ),
+                Err(e) => eprintln!("error: {e}"),
+            },
+            None if json => println!(
+                "{}",
+                serde_json::to_string_pretty(&report).expect("reports serialize")
+            ),
+            None => {}
+        }
+    })
+}
+
 pub fn run(registry: &Registry, args: &RunArgs) -> Result<i32> {
     let scenarios = resolve_scenarios(registry, &args.scenarios)?;
     check_engine(&args.engine, args.memory)?;
@@ -179,7 +231,18 @@ pub fn run(registry: &Registry, args: &RunArgs) -> Result<i32> {
         }
         let bar = engine::progress_bar(visible, scenario.info().name, cfg.iterations);
         let should_stop = || stop.is_set();
+        // An actor's panic ends the process (the other actors wait for it
+        // forever); first the report so far is written, this scenario
+        // marked with the counts of its finished batches.
+        engine::on_actor_panic(Some(panic_hook(
+            report.clone(),
+            *scenario,
+            *cfg,
+            out_path.clone(),
+            args.json,
+        )));
         let outcome = engine::run_scenario(*scenario, *cfg, plan, &bar, &should_stop);
+        engine::on_actor_panic(None);
         bar.finish();
         if let Some(w) = &outcome.pin_warning {
             if !args.engine.quiet {

@@ -255,7 +255,29 @@ pub fn run(registry: &orderhunt_scenarios::Registry, args: &SoakArgs) -> Result<
                 seed: engine::copy_seed(e.cfg.seed, 0, e.slices),
                 ..e.cfg
             };
+            // An actor's panic ends the process: first the report of every
+            // finished slice is written, the panicking scenario marked.
+            let snapshot = build_report(&base, &entries, true);
+            let name = entries[index].scenario.info().name;
+            let path = out_path.clone();
+            engine::on_actor_panic(Some(Box::new(move |p: &engine::ActorPanic| {
+                let mut report = snapshot.clone();
+                let error = format!(
+                    "actor {} panicked (copy {}) in a later slice: {}",
+                    p.actor, p.copy, p.message
+                );
+                match report.results.iter_mut().find(|r| r.scenario == name) {
+                    Some(r) => r.error = Some(error),
+                    None => eprintln!("note: `{name}` had no finished slice to report"),
+                }
+                match output::write_report(&path, &report) {
+                    Ok(()) => eprintln!("report: {} (marked interrupted)", path.display()),
+                    Err(err) => eprintln!("error: {err}"),
+                }
+            })));
+            let e = &mut entries[index];
             let outcome = engine::run_scenario(e.scenario, cfg, &e.plan, &bar, &should_stop);
+            engine::on_actor_panic(None);
             bar.finish_and_clear();
             if let Some(w) = &outcome.pin_warning {
                 if !args.engine.quiet && !warned_pin {

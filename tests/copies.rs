@@ -102,7 +102,6 @@ static NUMBERED_INFO: Info = Info {
     default_batch: 16,
     uses_increments: false,
     default_memory: MemoryMode::Reuse,
-    hardware: &[],
 };
 
 thread_local! {
