@@ -8,6 +8,9 @@
 #   scripts/bench.sh memory     only peak RSS (needs /usr/bin/time: Debian `time`)
 #   scripts/bench.sh sb         the SB hunt: tests/s and weak outcomes/s,
 #                               default knobs vs --sync batch vs --skew 0
+#   scripts/bench.sh litmus-file  the interpreter's cost: built-in sb vs
+#                               litmus/sb.litmus run from the file
+#                               (scenarios/examples/litmus_file_bench.rs)
 #   scripts/bench.sh api        the public API's cost: built-in sb and
 #                               array-passing vs the same specimens written
 #                               with orderhunt::Test in a user crate
@@ -89,6 +92,12 @@ print(r["iterations_per_s"], r["anomalies"]/r["elapsed_s"])' "$tmp/sb.json")
     printf 'median [%s]: %.2fM tests/s, %.0fk weak outcomes/s\n' "$v" \
       "$(python3 -c "print($mt/1e6)")" "$(python3 -c "print($mw/1e3)")"
   done
+fi
+
+if [[ $what == all || $what == litmus-file ]]; then
+  echo "== litmus file vs built-in sb: $RUNS interleaved runs of ${SB_FILE_N:-2000000} iterations"
+  cargo run --release -q -p orderhunt-scenarios --example litmus_file_bench -- \
+    "${SB_FILE_N:-2000000}" "$RUNS" sb litmus/sb.litmus
 fi
 
 if [[ $what == all || $what == api ]]; then
