@@ -503,6 +503,9 @@ mod tests {
         ("wrc-seqcst", "forbidden", "forbidden"),
     ];
 
+    // Pure computation (the oracle has no unsafe code): Miri adds
+    // nothing to it, and it runs natively in `cargo test`.
+    #[cfg_attr(miri, ignore)]
     #[test]
     fn the_oracle_agrees_with_the_documented_hardware_verdicts() {
         assert_eq!(DOCUMENTED.len(), VARIANTS.len());
@@ -524,6 +527,9 @@ mod tests {
         }
     }
 
+    // Pure computation (the oracle has no unsafe code): Miri adds
+    // nothing to it, and it runs natively in `cargo test`.
+    #[cfg_attr(miri, ignore)]
     #[test]
     fn each_variant_text_is_its_program() {
         for v in variants() {
