@@ -503,7 +503,7 @@ mod tests {
         ("wrc-seqcst", "forbidden", "forbidden"),
     ];
 
-    // Pure computation (the oracle has no unsafe code): Miri adds
+    // Pure computation in safe code only (the oracle crate): Miri adds
     // nothing to it, and it runs natively in `cargo test`.
     #[cfg_attr(miri, ignore)]
     #[test]
@@ -527,7 +527,7 @@ mod tests {
         }
     }
 
-    // Pure computation (the oracle has no unsafe code): Miri adds
+    // Pure computation in safe code only (the oracle crate): Miri adds
     // nothing to it, and it runs natively in `cargo test`.
     #[cfg_attr(miri, ignore)]
     #[test]
