@@ -62,23 +62,7 @@ pub fn miri_run(scenario: &'static dyn DynScenario, iterations: u64, seeds: u64)
             stop_on_first: false,
             params,
         };
-        let runner = scenario.runner(cfg);
-        let tally: Tally = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..runner.threads())
-                .map(|i| {
-                    let r = &runner;
-                    s.spawn(move || r.run_thread(i))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .filter_map(|h| match h.join() {
-                    Ok(t) => t,
-                    Err(p) => std::panic::resume_unwind(p),
-                })
-                .next()
-                .expect("the leader returns the tally")
-        });
+        let tally = run_unpinned(scenario, cfg);
         out.iterations += tally.completed;
         for (&code, &count) in &tally.outcomes {
             let class = scenario.classify(code, &params);
@@ -98,6 +82,30 @@ pub fn miri_run(scenario: &'static dyn DynScenario, iterations: u64, seeds: u64)
     }
     let _ = info;
     out
+}
+
+/// Runs `scenario` with `cfg` on plain, unpinned std threads (one per
+/// runner thread) and returns the leader's tally; an actor's panic is
+/// passed on. For Miri and for tests: the binary's engine adds pinning,
+/// copies, progress and stop requests.
+pub fn run_unpinned(scenario: &'static dyn DynScenario, cfg: Config) -> Tally {
+    let runner = scenario.runner(cfg);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..runner.threads())
+            .map(|i| {
+                let r = &runner;
+                s.spawn(move || r.run_thread(i))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| match h.join() {
+                Ok(t) => t,
+                Err(p) => std::panic::resume_unwind(p),
+            })
+            .next()
+            .expect("the leader returns the tally")
+    })
 }
 
 /// What loom's exploration of one scenario found.

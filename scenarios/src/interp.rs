@@ -811,18 +811,7 @@ exists (1:r0=1 /\ 1:r1=0)
     }
 
     fn run_runner(sc: &'static dyn DynScenario, cfg: Config) -> Tally {
-        let runner = sc.runner(cfg);
-        std::thread::scope(|s| {
-            let r = &runner;
-            let handles: Vec<_> = (0..r.threads())
-                .map(|i| s.spawn(move || r.run_thread(i)))
-                .collect();
-            handles
-                .into_iter()
-                .filter_map(|h| h.join().unwrap())
-                .next()
-                .unwrap()
-        })
+        crate::check::run_unpinned(sc, cfg)
     }
 
     /// Runs a parsed test under the harness in every layout and sync mode

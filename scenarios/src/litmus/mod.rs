@@ -557,18 +557,7 @@ mod tests {
 
     fn run(name: &str, cfg: Config) -> Tally {
         let sc = registry::find(name).unwrap_or_else(|| panic!("{name} not registered"));
-        let runner = sc.runner(cfg);
-        std::thread::scope(|s| {
-            let r = &runner;
-            let handles: Vec<_> = (0..r.threads())
-                .map(|i| s.spawn(move || r.run_thread(i)))
-                .collect();
-            handles
-                .into_iter()
-                .filter_map(|h| h.join().unwrap())
-                .next()
-                .unwrap()
-        })
+        crate::check::run_unpinned(sc, cfg)
     }
 
     fn cfg(iterations: u64, sync: SyncMode, layout: Layout, shuffle: bool) -> Config {
