@@ -76,7 +76,7 @@ fn git_commit(manifest_dir: &Path) -> Option<String> {
     }
     // The dirty check looks at tracked files; rerun when the sources change
     // so `-dirty` follows edits (the crate recompiles then anyway).
-    for path in ["src", "scenarios/src", "Cargo.toml", "scenarios/Cargo.toml"] {
+    for path in ["src", "scenarios", "Cargo.toml"] {
         if manifest_dir.join(path).exists() {
             println!("cargo:rerun-if-changed={path}");
         }

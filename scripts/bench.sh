@@ -10,7 +10,7 @@
 #                               default knobs vs --sync batch vs --skew 0
 #   scripts/bench.sh litmus-file  the interpreter's cost: built-in sb vs
 #                               litmus/sb.litmus run from the file
-#                               (scenarios/examples/litmus_file_bench.rs)
+#                               (scenarios/catalog/examples/litmus_file_bench.rs)
 #   scripts/bench.sh api        the public API's cost: built-in sb and
 #                               array-passing vs the same specimens written
 #                               with orderhunt::Test in a user crate

@@ -12,7 +12,7 @@ lines break the link), or a trailing `//` on the line. The comment must
 name the ordering it justifies (e.g. "Relaxed: a display value only") or
 say `INTENTIONALLY UNSOUND` (a wrong specimen, naming what is missing).
 
-It also checks the wrong specimens' habit: a scenarios/src/ file that
+It also checks the wrong specimens' habit: a scenarios/*/src/ file that
 declares a `MayFail` specimen and contains `unsafe` must say
 `INTENTIONALLY UNSOUND` somewhere.
 
@@ -94,7 +94,7 @@ def check_text(path, text):
                 (path, i + 1, "the comment above does not name " + ", ".join(missing))
             )
     if (
-        re.search(r"(^|/)scenarios/src/", path.replace("\\", "/"))
+        re.search(r"(^|/)scenarios/(catalog|core)/src/", path.replace("\\", "/"))
         and "Expectation::MayFail" in text
         and re.search(r"\bunsafe\b", text)
         and UNSOUND not in text
@@ -197,7 +197,7 @@ def self_test():
             if got != expected:
                 failures.append("%s: expected offenders at %s, got %s" % (name, expected, got))
         # The MayFail habit.
-        spec = os.path.join(tmp, "scenarios", "src")
+        spec = os.path.join(tmp, "scenarios", "catalog", "src")
         os.makedirs(spec)
         with open(os.path.join(spec, "bad.rs"), "w", encoding="utf-8") as f:
             f.write("const E: Expectation = Expectation::MayFail;\nfn f() { unsafe {} }\n")

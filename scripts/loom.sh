@@ -8,7 +8,7 @@
 #                                     a duplicated verdict line must fail)
 #
 # Runs `RUSTFLAGS="--cfg loom" cargo test -p orderhunt-scenarios --release`
-# (the loom tests are scenarios/tests/loom.rs and loom_litmus.rs). Every
+# (the loom tests are scenarios/catalog/tests/loom.rs and loom_litmus.rs). Every
 # wrong specimen must be reported by loom as a causality violation, and
 # every right specimen and harness primitive must pass every explored
 # execution loom explores (within the preemption bound: not every
@@ -21,8 +21,8 @@
 # The coverage guard is derived from the log, not from a list in a test:
 # each loom test prints `loom-verdict: NAME EXPECTED GOT`, and every name
 # in scripts/specimens.tsv (kept equal to the registry by
-# scenarios/tests/specimens.rs), scripts/litmus.tsv (kept equal to the
-# catalog by scenarios/tests/litmus_miri.rs) and the harness list below
+# scenarios/catalog/tests/specimens.rs), scripts/litmus.tsv (kept equal to the
+# catalog by scenarios/catalog/tests/litmus_miri.rs) and the harness list below
 # must have exactly one verdict line; a verdict line for a name no list
 # holds, or two for one name, fails too. A missing line is "not-computed",
 # a MISMATCH.
@@ -139,7 +139,7 @@ while read -r _ name text; do
     detail[$name]=$text
 done < <(grep -oE 'loom-detail: .*' "$log")
 
-# The harness rendezvous tests of scenarios/tests/loom.rs.
+# The harness rendezvous tests of scenarios/catalog/tests/loom.rs.
 harness_names=(harness:spin-barrier harness:no-barrier-control harness:instance-gate
     harness:instance-gate-publishes-nothing harness:actors-runner
     harness:actors-runner-batch harness:actors-runner-wrong)

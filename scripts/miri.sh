@@ -8,11 +8,11 @@
 #                                 passed" log, an interleaved one, a race,
 #                                 a litmus variant missing from one seed...)
 #
-# Each specimen is one test of scenarios/tests/specimens.rs, run on its own
+# Each specimen is one test of scenarios/catalog/tests/specimens.rs, run on its own
 # (`--exact`: Miri stops the test binary at the first undefined behaviour),
 # once per seed (`-Zmiri-seed=S`, S in 0..MIRI_SEEDS), each seed with its
 # own log, so no two runs' output can interleave. The 29 litmus variants
-# (scripts/litmus.tsv) run in one test, scenarios/tests/litmus_miri.rs, a
+# (scripts/litmus.tsv) run in one test, scenarios/catalog/tests/litmus_miri.rs, a
 # few iterations each, once per seed in 0..MIRI_LITMUS_SEEDS.
 #
 # A seed's log counts only when it proves that the test ran:
@@ -138,7 +138,7 @@ if [[ ${1:-} == --self-test ]]; then
     got=caught first=$(litmus_failure "$tmp/lrace.log")
     expect "litmus race named by its thread" caught "mp"
     [[ $first == mp ]] || { echo "miri.sh --self-test: WRONG: named '$first', not mp" >&2; bad=1; }
-    printf "miri-litmus-start: sb\nmiri-litmus-start: r\nthread 'every_litmus_variant_runs_clean' panicked at scenarios/tests/litmus_miri.rs:60:17:\nsb: impossible outcome in r0=1 r1=1: 1\n" >"$tmp/lpanic.log"
+    printf "miri-litmus-start: sb\nmiri-litmus-start: r\nthread 'every_litmus_variant_runs_clean' panicked at scenarios/catalog/tests/litmus_miri.rs:60:17:\nsb: impossible outcome in r0=1 r1=1: 1\n" >"$tmp/lpanic.log"
     got=error first=$(litmus_failure "$tmp/lpanic.log")
     [[ $first == sb ]] && echo "miri.sh --self-test: ok: litmus panic named by its message: sb" ||
         { echo "miri.sh --self-test: WRONG: litmus panic named '$first', not sb" >&2; bad=1; }
@@ -210,6 +210,10 @@ status=0
     printf 'name\texpected\tverdict\tdetail\n'
 } >"$tsv"
 
+# The packages a run tests: the catalog (the specimens' and the litmus
+# tests); the harness row adds the core's unit tests.
+packages=(-p orderhunt-scenarios)
+
 # run_seed LOG SEED MODE cargo-args...: one Miri run; sets got/first.
 # -Zmiri-ignore-leaks: the actors harness runs in `leak` memory mode (the
 # tool's default), which never frees a batch on purpose.
@@ -217,7 +221,7 @@ run_seed() {
     local log=$1 seed=$2 mode=$3
     shift 3
     MIRIFLAGS="-Zmiri-ignore-leaks -Zmiri-seed=$seed $extra_flags" \
-        cargo +nightly miri test -q -p orderhunt-scenarios "$@" >"$log" 2>&1
+        cargo +nightly miri test -q "${packages[@]}" "$@" >"$log" 2>&1
     judge_log "$log" $? "$mode"
 }
 
@@ -257,12 +261,15 @@ while IFS=$'\t' read -r name expectation; do
 done <scripts/specimens.tsv
 
 # --- the harness's own synchronization ------------------------------------
-# The crate's unit tests: SpinBarrier over rounds, and the actors harness
+# The unit tests of the core and the catalog: SpinBarrier over rounds, the
+# test API, and the actors harness
 # running every right specimen in every memory and sync mode (wrong
 # specimens are skipped there under cfg(miri): they are the rows above).
 # Two seeds: these tests are the longest under Miri.
 t0=$(date +%s)
+packages=(-p orderhunt-core -p orderhunt-scenarios)
 run_seeds "$logs/harness" "$harness_seeds" some --lib
+packages=(-p orderhunt-scenarios)
 secs=$(($(date +%s) - t0))
 [[ $got == clean ]] || status=1
 harness_row="harness (unit tests)"$'\t'clean$'\t'"$got"$'\t'"$first"$'\t'"$secs"

@@ -22,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-crates=(orderhunt-oracle orderhunt-scenarios orderhunt)
+crates=(orderhunt-oracle orderhunt-core orderhunt-scenarios orderhunt)
 
 cargo_minor=$(cargo --version | sed -E 's/^cargo 1\.([0-9]+).*/\1/')
 if [[ "$cargo_minor" =~ ^[0-9]+$ ]] && ((cargo_minor < 84)); then

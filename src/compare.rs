@@ -1,4 +1,5 @@
-//! `orderhunt compare`: fleet results side by side, with statistics.
+//! Fleet results side by side, with statistics: the model behind
+//! `orderhunt compare` and `orderhunt report --html`.
 //!
 //! Reports are grouped by machine (architecture, host name, CPU model and
 //! emulation); several reports from one machine (nightly soaks, say) merge
@@ -9,8 +10,8 @@
 //! test. The same model ([`Comparison`]) feeds the HTML report.
 
 use crate::error::{Error, Result};
+use crate::export::report::{FirstAnomaly, Machine, Outcome, Report};
 use crate::load;
-use crate::report::{FirstAnomaly, Machine, Outcome, Report};
 use crate::stats;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -21,41 +22,6 @@ pub const CONFIDENCE: f64 = 0.95;
 
 /// Iteration counts whose ratio reaches this are "far apart".
 const FAR_APART_RATIO: f64 = 10.0;
-
-/// Output format of `compare`.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Format {
-    /// Plain-text table for a terminal.
-    #[default]
-    Table,
-    /// GitHub-flavoured Markdown (for a CI step summary).
-    Markdown,
-    /// Machine-readable JSON (schema `orderhunt.compare/1`).
-    Json,
-}
-
-/// Arguments of `orderhunt compare`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct CompareArgs {
-    /// Report files, or directories: a directory means every *.json report
-    /// directly inside it.
-    #[arg(required = true, value_name = "FILE|DIR")]
-    pub paths: Vec<PathBuf>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-
-    /// Exit with code 1 when any scenario differs significantly between
-    /// machines (Fisher's exact test, p < --alpha).
-    #[arg(long)]
-    pub fail_on_difference: bool,
-
-    /// Significance level for the verdict "differs". With more than two
-    /// machines the p-value is Bonferroni-corrected over the machine pairs.
-    #[arg(long, default_value_t = 0.05, value_name = "P")]
-    pub alpha: f64,
-}
 
 /// Checks `alpha`, loads the reports at `paths` and compares them: the
 /// common first step of `compare` and `report`.
@@ -71,26 +37,6 @@ pub fn load_comparison(
     let reports = load::load_reports(paths)?;
     let cmp = Comparison::build(&reports, alpha);
     Ok((reports, cmp))
-}
-
-/// Runs `compare`: loads the reports, writes the comparison to `out` and
-/// returns the exit code (0, or 1 with `--fail-on-difference` when some
-/// scenario differs at the `--alpha` level).
-pub fn run(args: &CompareArgs, out: &mut dyn std::io::Write) -> Result<i32> {
-    let (_, cmp) = load_comparison(&args.paths, args.alpha)?;
-    let text = match args.format {
-        Format::Table => cmp.to_table(),
-        Format::Markdown => cmp.to_markdown(),
-        Format::Json => cmp.to_json(),
-    };
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::io("writing the comparison", e))?;
-    Ok(if args.fail_on_difference && cmp.any_difference() {
-        1
-    } else {
-        0
-    })
 }
 
 /// What identifies "one machine": reports sharing it merge into one column.

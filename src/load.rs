@@ -4,7 +4,7 @@
 //! arbitrary bytes.
 
 use crate::error::{Error, Result};
-use crate::report::{Report, SCHEMA};
+use crate::export::report::{Report, SCHEMA};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

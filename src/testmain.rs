@@ -15,7 +15,7 @@
 //!   under loom, and under `cargo miri test` it runs each one for a few
 //!   iterations over several seeds under Miri.
 
-use orderhunt_scenarios::{DynScenario, Registry};
+use orderhunt_core::{DynScenario, Registry};
 use std::ffi::OsString;
 use std::time::Instant;
 
@@ -230,7 +230,7 @@ fn check_one(s: &'static dyn DynScenario, targs: &TestArgs) -> Result<String, St
     let _ = targs;
     #[cfg(loom)]
     {
-        let e = orderhunt_scenarios::check::explore(s, Default::default());
+        let e = orderhunt_core::check::explore(s, Default::default());
         let outcomes: Vec<String> = e
             .outcomes
             .iter()
@@ -238,7 +238,7 @@ fn check_one(s: &'static dyn DynScenario, targs: &TestArgs) -> Result<String, St
             .collect();
         let name = s.info().name;
         return match (&e.failure, s.info().expectation) {
-            (Some(why), orderhunt_scenarios::Expectation::MustPass) => Err(format!(
+            (Some(why), orderhunt_core::Expectation::MustPass) => Err(format!(
                 "orderhunt-loom: {name}: caught: {}\n(after {} complete executions; \
                  loom's report is printed above)",
                 why.lines().next().unwrap_or(""),
@@ -255,7 +255,7 @@ fn check_one(s: &'static dyn DynScenario, targs: &TestArgs) -> Result<String, St
                 std::env::var("LOOM_MAX_PREEMPTIONS").unwrap_or_else(|_| "3".into()),
                 e.outcomes
                     .iter()
-                    .filter(|(_, c)| *c == orderhunt_scenarios::OutcomeClass::Interesting)
+                    .filter(|(_, c)| *c == orderhunt_core::OutcomeClass::Interesting)
                     .map(|(t, _)| t.as_str())
                     .collect::<Vec<_>>()
                     .join("; ")
@@ -273,7 +273,7 @@ fn check_one(s: &'static dyn DynScenario, targs: &TestArgs) -> Result<String, St
     {
         let n = env_u64("ORDERHUNT_MIRI_ITERATIONS", MIRI_ITERATIONS);
         let seeds = env_u64("ORDERHUNT_MIRI_SEEDS", MIRI_SEEDS);
-        let r = orderhunt_scenarios::check::miri_run(s, n, seeds);
+        let r = orderhunt_core::check::miri_run(s, n, seeds);
         let name = s.info().name;
         return match &r.first_failing {
             Some(o) => Err(format!(
@@ -302,8 +302,8 @@ fn check_one(s: &'static dyn DynScenario, targs: &TestArgs) -> Result<String, St
 #[cfg(not(any(loom, miri)))]
 fn smoke(s: &'static dyn DynScenario, full: bool) -> Result<String, String> {
     use crate::engine;
-    use crate::placement::{plan, Copies, Request, Strategy};
-    use orderhunt_scenarios::{Config, HarnessKind, MemoryMode, SyncMode};
+    use crate::machine::placement::{plan, Copies, Request, Strategy};
+    use orderhunt_core::{Config, HarnessKind, MemoryMode, SyncMode};
     let info = s.info();
     let iterations = if full {
         info.default_iterations
@@ -322,8 +322,8 @@ fn smoke(s: &'static dyn DynScenario, full: bool) -> Result<String, String> {
         memory,
         sync: SyncMode::Instance,
         shuffle: false,
-        skew: orderhunt_scenarios::DEFAULT_SKEW,
-        seed: crate::run::clock_seed(),
+        skew: orderhunt_core::DEFAULT_SKEW,
+        seed: crate::engine::options::clock_seed(),
         stop_on_first: false,
         params: Default::default(),
     };
@@ -392,6 +392,7 @@ fn smoke(s: &'static dyn DynScenario, full: bool) -> Result<String, String> {
 macro_rules! main {
     ($($register:expr),+ $(,)?) => {
         fn main() {
+            $crate::link_builtin();
             let mut registry = $crate::Registry::new(
                 env!("CARGO_PKG_NAME"),
                 env!("CARGO_PKG_VERSION"),

@@ -4,7 +4,9 @@
 mod common;
 
 use assert_cmd::Command;
-use orderhunt::ci::{fails, junit_xml, markdown_summary, xml_escape};
+use orderhunt::export::junit::{junit_xml, xml_escape};
+use orderhunt::export::markdown::markdown_summary;
+use orderhunt::export::text::fails;
 use orderhunt::report::Report;
 
 /// A minimal well-formedness check: every element closes in order, and

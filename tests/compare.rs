@@ -1,10 +1,11 @@
-//! `compare` through the library entry point (`orderhunt::compare::run`),
+//! `compare` through the library entry point (`orderhunt::commands::compare::run`),
 //! on hand-made fixtures (tests/fixtures, not measurements).
 
 mod common;
 
 use common::*;
-use orderhunt::compare::{run, CompareArgs, Comparison, Format, Verdict};
+use orderhunt::commands::compare::{run, CompareArgs, Format};
+use orderhunt::compare::{Comparison, Verdict};
 use orderhunt::load::load_reports;
 use std::path::PathBuf;
 

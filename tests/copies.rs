@@ -5,11 +5,11 @@
 //! through the binary.
 
 use orderhunt::engine::{self, merge_copies, split_iterations};
-use orderhunt::placement::{plan, Copies, Plan, Request, Strategy};
-use orderhunt::topology::Topology;
-use orderhunt_scenarios::harness::MemoryMode;
-use orderhunt_scenarios::scenario::{Expectation, Info, Observed, OutcomeClass, Params, Scenario};
-use orderhunt_scenarios::{Config, HarnessKind, SyncMode, Tally};
+use orderhunt::machine::placement::{plan, Copies, Plan, Request, Strategy};
+use orderhunt::machine::topology::Topology;
+use orderhunt_core::harness::MemoryMode;
+use orderhunt_core::scenario::{Expectation, Info, Observed, OutcomeClass, Params, Scenario};
+use orderhunt_core::{Config, HarnessKind, SyncMode, Tally};
 use std::cell::Cell;
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -69,7 +69,7 @@ fn merge_is_copy_major() {
 
 #[test]
 fn merged_histogram_respects_the_bound() {
-    use orderhunt_scenarios::scenario::MAX_OUTCOMES;
+    use orderhunt_core::scenario::MAX_OUTCOMES;
     let a = tally(&(0..50).map(|v| (v, false)).collect::<Vec<_>>());
     let b = tally(&(40..100).map(|v| (v, false)).collect::<Vec<_>>());
     let m = merge_copies(&[a, b]);
@@ -542,7 +542,7 @@ fn old_reports_load_and_placement_differences_are_warned() {
         "{table}"
     );
     assert!(cmp.to_markdown().contains("**Placement:**"));
-    let html = orderhunt::html::render(&cmp);
+    let html = orderhunt::export::html::render(&cmp);
     assert!(html.contains("Placement: ") && html.contains("cluster, 4 copies (same-cluster)"));
     assert!(html.contains("usable CPUs"));
 }

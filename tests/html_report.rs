@@ -8,7 +8,7 @@
 mod common;
 
 use common::*;
-use orderhunt::html::{run, ReportArgs};
+use orderhunt::commands::report::{run, ReportArgs};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -218,7 +218,7 @@ proptest! {
                 }
                 let cmp = orderhunt::compare::Comparison::build(&[(PathBuf::from("r.json"), r)], 0.05);
                 let _ = cmp.to_table();
-                let _ = orderhunt::html::render(&cmp);
+                let _ = orderhunt::export::html::render(&cmp);
             }
             Err(e) => prop_assert!(!e.to_string().contains('\n')),
         }
@@ -243,7 +243,7 @@ proptest! {
         let _ = cmp.to_table();
         let _ = cmp.to_markdown();
         let _ = cmp.to_json();
-        let html = orderhunt::html::render(&cmp);
+        let html = orderhunt::export::html::render(&cmp);
         if name.contains('<') {
             let raw = format!("<code>{}</code>", name);
             prop_assert!(!html.contains(&raw));

@@ -3,8 +3,10 @@
 //! machines we do not have): every placement either works, with the
 //! relation it promises, or says what is missing.
 
-use orderhunt::placement::{parse_copies, parse_cpu_group, plan, Copies, Plan, Request, Strategy};
-use orderhunt::topology::{read_tree, Relation, Topology};
+use orderhunt::machine::placement::{
+    parse_copies, parse_cpu_group, plan, Copies, Plan, Request, Strategy,
+};
+use orderhunt::machine::topology::{read_tree, Relation, Topology};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 

@@ -11,7 +11,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use orderhunt::signals;
+use orderhunt::engine::signals;
 
 const CHILD_ENV: &str = "ORDERHUNT_SIGNALS_TEST_CHILD";
 

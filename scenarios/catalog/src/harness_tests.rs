@@ -1,0 +1,149 @@
+//! The harness run on the built-in catalog: every must-pass specimen in
+//! every memory and sync mode, every scenario through the spawn harness,
+//! and a stop request (unit tests of this crate, so that `cargo miri test
+//! --lib` runs them too).
+
+use crate as registry;
+use orderhunt_core::harness::{Config, HarnessKind, MemoryMode, SyncMode};
+use orderhunt_core::{DynScenario, Params, Tally};
+
+fn cfg(iterations: u64, harness: HarnessKind, memory: MemoryMode, sync: SyncMode) -> Config {
+    Config {
+        iterations,
+        harness,
+        batch: 7,
+        memory,
+        sync,
+        shuffle: false,
+        skew: 0,
+        seed: 0,
+        stop_on_first: false,
+        params: Params {
+            increments: 10,
+            ..Params::default()
+        },
+    }
+}
+
+fn run(sc: &'static dyn DynScenario, cfg: Config) -> Tally {
+    let runner = sc.runner(cfg);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..runner.threads())
+            .map(|i| {
+                let r = &runner;
+                s.spawn(move || r.run_thread(i))
+            })
+            .collect();
+        let tallies: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        assert_eq!(tallies.iter().filter(|t| t.is_some()).count(), 1);
+        tallies.into_iter().flatten().next().unwrap()
+    })
+}
+
+const N: u64 = if cfg!(miri) { 5 } else { 200 };
+
+#[test]
+fn must_pass_scenarios_complete_every_iteration_cleanly_in_every_mode() {
+    for sc in registry::all() {
+        if sc.info().expectation != orderhunt_core::Expectation::MustPass {
+            continue;
+        }
+        for memory in [MemoryMode::Leak, MemoryMode::Arena, MemoryMode::Reuse] {
+            for sync in [SyncMode::Instance, SyncMode::Batch, SyncMode::Post] {
+                let t = run(*sc, cfg(N, HarnessKind::Actors, memory, sync));
+                assert_eq!(t.completed, N, "{} {memory:?} {sync:?}", sc.info().name);
+                assert_eq!(t.anomalies, 0, "{} {memory:?} {sync:?}", sc.info().name);
+                match sc.expected(&Params {
+                    increments: 10,
+                    ..Params::default()
+                }) {
+                    // A single right answer (a sum, a count).
+                    orderhunt_core::Observed::Int(v) => assert_eq!(t.outcomes.get(&v), Some(&N)),
+                    // Litmus tests: several acceptable tuples; the
+                    // litmus module's tests check their histograms.
+                    orderhunt_core::Observed::Text(_) => {
+                        assert_eq!(t.outcomes.values().sum::<u64>(), N)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every scenario through the spawn harness: every iteration completes
+/// and is judged, and the tally's classes are the scenario's own
+/// classification of what was observed. A must-pass scenario shows only
+/// its acceptable outcomes (its one right value, when it has one); no
+/// scenario shows an outcome its model forbids. (Whether a may-fail
+/// scenario shows its anomaly is up to the hardware: not asserted.)
+#[cfg(not(miri))] // the wrong specimens are UB; Miri rightly stops on them
+#[test]
+fn every_scenario_runs_under_the_spawn_harness() {
+    let params = Params {
+        increments: 10,
+        ..Params::default()
+    };
+    for sc in registry::all() {
+        let name = sc.info().name;
+        let t = run(
+            *sc,
+            cfg(3, HarnessKind::Spawn, MemoryMode::Reuse, SyncMode::Instance),
+        );
+        assert_eq!(t.completed, 3, "{name}");
+        assert_eq!(t.other, 0, "{name}: outcomes outside the histogram: {t:?}");
+        assert_eq!(t.outcomes.values().sum::<u64>(), 3, "{name}: {t:?}");
+        // Re-classify every observed outcome: the tally's anomaly and
+        // forbidden counts must be exactly what the scenario says.
+        let (mut anomalies, mut forbidden) = (0, 0);
+        for (&observed, &n) in &t.outcomes {
+            let class = sc.classify(observed, &params);
+            if class.is_anomaly() {
+                anomalies += n;
+            }
+            if class == orderhunt_core::OutcomeClass::Forbidden {
+                forbidden += n;
+            }
+        }
+        assert_eq!(t.anomalies, anomalies, "{name}: {t:?}");
+        assert_eq!(t.forbidden, forbidden, "{name}: {t:?}");
+        assert_eq!(t.forbidden, 0, "{name}: a forbidden outcome: {t:?}");
+        assert_eq!(t.first_anomaly.is_some(), t.anomalies > 0, "{name}: {t:?}");
+        if sc.info().expectation == orderhunt_core::Expectation::MustPass {
+            assert_eq!(t.anomalies, 0, "{name}: {t:?}");
+            if let orderhunt_core::Observed::Int(v) = sc.expected(&params) {
+                assert_eq!(t.outcomes.get(&v), Some(&3), "{name}: {t:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn stop_request_ends_the_run_early_with_exact_counts() {
+    let sc = registry::find("counter-atomic").unwrap();
+    let runner = sc.runner(cfg(
+        u64::MAX,
+        HarnessKind::Actors,
+        MemoryMode::Reuse,
+        SyncMode::Instance,
+    ));
+    let tally = std::thread::scope(|s| {
+        let r = &runner;
+        let h: Vec<_> = (0..r.threads())
+            .map(|i| s.spawn(move || r.run_thread(i)))
+            .collect();
+        while r.progress().completed() < 20 {
+            std::thread::yield_now();
+        }
+        r.progress().request_stop();
+        h.into_iter()
+            .filter_map(|h| h.join().unwrap())
+            .next()
+            .unwrap()
+    });
+    assert!(tally.completed >= 20);
+    assert_eq!(tally.completed % 7, 0, "stops at a batch boundary");
+    assert_eq!(
+        tally.outcomes.values().sum::<u64>() + tally.other,
+        tally.completed
+    );
+}

@@ -1,0 +1,689 @@
+//! The harness: runs a scenario's instances on actor threads.
+//!
+//! Two harnesses:
+//!
+//! * **actors** (default): persistent actor threads, started and pinned by
+//!   the binary, run batches of fresh instances. Between batches they meet
+//!   at a [`SpinBarrier`]; the leader (actor 0) judges the finished batch
+//!   and prepares the next one while the others wait. Within a batch the
+//!   actors optionally meet at an [`InstanceGate`] before every instance so
+//!   that they start each instance close together in time, which is what
+//!   makes races and weak outcomes show (litmus7's and jcstress's approach).
+//! * **spawn**: the seed article's harness, per iteration: spawn the first
+//!   actor's thread (the consumer), which spawns the others (the producer),
+//!   then join. Slow, and kept for reproduction and as the baseline.
+//!
+//! The barrier and the gate are custom synchronization, so they carry
+//! ordering comments, loom tests and Miri runs like any specimen.
+
+use crate::scenario::{Info, Params, Scenario, Tally};
+use crate::sync::{thread, Arc, AtomicBool, AtomicU64, AtomicUsize, Backoff, Ordering, UnsafeCell};
+
+pub use crate::scenario::MemoryMode;
+
+/// Default [`Config::skew`]: measured best for the SB hunt on a 2-core
+/// x86 VM (docs/litmus.md), and harmless for other scenarios (at most a
+/// few pause instructions per instance).
+pub const DEFAULT_SKEW: u32 = 4;
+
+/// Arena mode's target ring size in bytes: larger than the last-level
+/// caches of the machines we run on, so a reused address is cold.
+pub const ARENA_BYTES: usize = 64 << 20;
+/// Arena mode's bounds on the number of batch buffers in the ring.
+pub const ARENA_RING_MIN: usize = 16;
+pub const ARENA_RING_MAX: usize = 16384;
+
+/// Batch buffers in the arena ring for batches of `batch` instances of
+/// `instance_bytes` each.
+pub fn arena_ring_len(batch: usize, instance_bytes: usize) -> usize {
+    let batch_bytes = batch.max(1) * instance_bytes.max(1);
+    (ARENA_BYTES / batch_bytes).clamp(ARENA_RING_MIN, ARENA_RING_MAX)
+}
+
+/// How closely actors are synchronized within a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncMode {
+    /// The actors meet before every instance (default; best hunting power).
+    Instance,
+    /// The actors meet only between batches and run their instances freely.
+    Batch,
+    /// Before every instance a rotating leader posts the start and the
+    /// others wait for the post; the leader does not wait for them
+    /// (litmus7's default `user` barrier). Half the gate traffic of
+    /// `Instance`; the actors stay within one instance of each other.
+    Post,
+}
+
+impl SyncMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncMode::Instance => "instance",
+            SyncMode::Batch => "batch",
+            SyncMode::Post => "post",
+        }
+    }
+
+    /// Parses the CLI spelling (`instance`, `batch`, `post`).
+    pub fn parse(s: &str) -> Option<SyncMode> {
+        match s {
+            "instance" => Some(SyncMode::Instance),
+            "batch" => Some(SyncMode::Batch),
+            "post" => Some(SyncMode::Post),
+            _ => None,
+        }
+    }
+}
+
+/// Which harness runs the instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HarnessKind {
+    Actors,
+    Spawn,
+}
+
+impl HarnessKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HarnessKind::Actors => "actors",
+            HarnessKind::Spawn => "spawn",
+        }
+    }
+}
+
+/// Settings of one run of one scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    pub iterations: u64,
+    pub harness: HarnessKind,
+    pub batch: usize,
+    pub memory: MemoryMode,
+    pub sync: SyncMode,
+    /// Actors harness: give the actor threads a fresh random permutation of
+    /// the scenario's roles every batch (jcstress and litmus7 shuffle
+    /// thread placement the same way), so that with pinned threads every
+    /// role runs on every core. Judging stays with thread 0.
+    pub shuffle: bool,
+    /// Actors harness, with per-instance sync: after passing the start
+    /// gate, each actor thread spins for a delay drawn afresh every batch
+    /// from 0..=skew pause-loop iterations (litmus7's timebase delays), so
+    /// that the batches sweep the relative start times of the actors.
+    /// 0: no delay.
+    pub skew: u32,
+    /// Seed of the per-batch randomness (skew delays, role shuffles); 0
+    /// picks a fixed default. Reports record it, so a run can be replayed.
+    pub seed: u64,
+    pub stop_on_first: bool,
+    pub params: Params,
+}
+
+/// A reusable barrier for a fixed number of threads that spin (then yield)
+/// while they wait.
+pub struct SpinBarrier {
+    parties: usize,
+    arrived: AtomicUsize,
+    generation: AtomicUsize,
+}
+
+impl SpinBarrier {
+    pub fn new(parties: usize) -> Self {
+        assert!(parties > 0, "a barrier needs at least one party");
+        SpinBarrier {
+            parties,
+            arrived: AtomicUsize::new(0),
+            generation: AtomicUsize::new(0),
+        }
+    }
+
+    /// Waits until all parties have called `wait`. Everything a party did
+    /// before its `wait` happens-before everything any party does after it.
+    pub fn wait(&self) {
+        // Relaxed: this load only has to return the current round's
+        // generation, and coherence gives that without an Acquire here. It
+        // cannot be older: this thread already read (spin loop below) or
+        // wrote (as last arriver) the previous round's value, and coherence
+        // keeps later loads from going backwards. It cannot be newer: the
+        // increment that ends this round comes after the last arriver's
+        // AcqRel RMW reads our Release arrival below, so this load
+        // happens-before it. Data is published by the Acquire in the spin
+        // loop, not here. It must be read before arriving: after arriving
+        // the generation may already move on. (loom: scenarios/catalog/tests/loom.rs
+        // passes with Relaxed and fails when any of the other orderings in
+        // `wait` is weakened.)
+        let gen = self.generation.load(Ordering::Relaxed);
+        // AcqRel: Release publishes this party's prior writes to the last
+        // arriver; Acquire makes the last arriver (whose RMW reads the
+        // release sequence of all earlier arrivals) see everyone's writes.
+        if self.arrived.fetch_add(1, Ordering::AcqRel) + 1 == self.parties {
+            // Relaxed: nobody touches `arrived` again until they see the
+            // new generation below, which is released after this store.
+            self.arrived.store(0, Ordering::Relaxed);
+            // Release: hands everything the last arriver saw (all parties'
+            // writes) on to the waiters, who Acquire it.
+            self.generation.fetch_add(1, Ordering::Release);
+        } else {
+            let mut backoff = Backoff::new();
+            // Acquire: pairs with the last arriver's Release increment, so
+            // all parties' writes before `wait` are visible after it.
+            while self.generation.load(Ordering::Acquire) == gen {
+                backoff.snooze();
+            }
+        }
+    }
+}
+
+/// The per-instance start line: every actor arrives, then waits until all
+/// have arrived, then runs the instance. Purely a timing device: instance
+/// memory is already published by the batch barrier, so no ordering is
+/// needed here, and none is wanted (a fence per instance could hide the
+/// very reorderings we hunt).
+///
+/// Each actor announces its arrival in its own cache line with a plain
+/// store and watches the others' lines: no read-modify-write contends on a
+/// shared line, so a round costs about one cache-line transfer per actor.
+pub struct InstanceGate {
+    arrived: Box<[PaddedCounter]>,
+}
+
+/// A counter alone on its cache lines (128 bytes: adjacent-line prefetch
+/// pairs lines on x86).
+#[repr(align(128))]
+struct PaddedCounter(AtomicU64);
+
+impl InstanceGate {
+    pub fn new(parties: usize) -> Self {
+        InstanceGate {
+            arrived: (0..parties)
+                .map(|_| PaddedCounter(AtomicU64::new(0)))
+                .collect(),
+        }
+    }
+
+    /// `round` is how many times this actor passed the gate before (the
+    /// same sequence for every actor). Returns when all actors arrived.
+    #[inline]
+    pub fn pass(&self, actor: usize, round: u64) {
+        let target = round + 1;
+        // Relaxed: a timing rendezvous only; no data is published through
+        // the gate (see the type's doc). Only this actor writes its slot.
+        self.arrived[actor].0.store(target, Ordering::Relaxed);
+        for (other, slot) in self.arrived.iter().enumerate() {
+            if other == actor {
+                continue;
+            }
+            let mut backoff = Backoff::new();
+            // Relaxed: we only wait for the other actor's count to reach
+            // the target; coherence makes its store visible eventually, and
+            // counts only grow, so `>=` cannot miss a round.
+            while slot.0.load(Ordering::Relaxed) < target {
+                backoff.snooze();
+            }
+        }
+    }
+}
+
+/// The per-instance start post of [`SyncMode::Post`]: in round r the actor
+/// `r % parties` posts, the others wait until they see the post. Like
+/// [`InstanceGate`], purely a timing device (no data goes through it). On a
+/// cache line of its own, so that posting never disturbs the instances'.
+#[repr(align(128))]
+pub struct StartPost {
+    parties: u64,
+    posted: AtomicU64,
+}
+
+impl StartPost {
+    pub fn new(parties: usize) -> Self {
+        StartPost {
+            parties: parties as u64,
+            posted: AtomicU64::new(0),
+        }
+    }
+
+    /// `round`: as for [`InstanceGate::pass`]; `actor`: this thread's
+    /// index. The leader of the round returns at once, the others when they
+    /// see its post (or a later one: a follower that lags behind by more
+    /// than a round does not wait again).
+    #[inline]
+    pub fn pass(&self, round: u64, actor: usize) {
+        if round % self.parties == actor as u64 {
+            // Relaxed: a timing signal only (see the type's doc). The
+            // leader reached this round only after seeing the previous
+            // round's post, so the value only grows.
+            self.posted.store(round + 1, Ordering::Relaxed);
+        } else {
+            let mut backoff = Backoff::new();
+            // Relaxed: we only wait for the value to reach our round;
+            // coherence makes the leader's store visible eventually.
+            while self.posted.load(Ordering::Relaxed) <= round {
+                backoff.snooze();
+            }
+        }
+    }
+}
+
+/// Progress shared with the thread that shows a progress bar, and the stop
+/// request. Display-only counters: exact counts come back in the [`Tally`].
+#[derive(Default)]
+pub struct Progress {
+    completed: AtomicU64,
+    anomalies: AtomicU64,
+    stop: AtomicBool,
+}
+
+impl Progress {
+    pub fn completed(&self) -> u64 {
+        // Relaxed: a display value; nothing is read through it.
+        self.completed.load(Ordering::Relaxed)
+    }
+    pub fn anomalies(&self) -> u64 {
+        // Relaxed: a display value; nothing is read through it.
+        self.anomalies.load(Ordering::Relaxed)
+    }
+    pub fn request_stop(&self) {
+        // Relaxed: a request that the leader polls between batches; it
+        // publishes no data, and the leader acting one batch later is fine.
+        self.stop.store(true, Ordering::Relaxed);
+    }
+    pub fn stop_requested(&self) -> bool {
+        // Relaxed: see `request_stop`.
+        self.stop.load(Ordering::Relaxed)
+    }
+    fn publish(&self, tally: &Tally) {
+        // Relaxed: display values only (see `completed`).
+        self.completed.store(tally.completed, Ordering::Relaxed);
+        // Relaxed: display values only.
+        self.anomalies.store(tally.anomalies, Ordering::Relaxed);
+    }
+}
+
+/// The instances of the current batch and the memory they live in.
+struct Batches<I> {
+    mode: MemoryMode,
+    current: Vec<I>,
+    /// `roles[thread]`: the role (the `actor` argument of `act`) that actor
+    /// thread plays in the current batch.
+    roles: Vec<usize>,
+    /// `delays[thread]`: its start delay after the gate in this batch.
+    delays: Vec<u32>,
+    ring: Vec<Vec<I>>,
+    ring_len: usize,
+    ring_pos: usize,
+}
+
+impl<I> Batches<I> {
+    fn new(mode: MemoryMode, batch: usize) -> Self {
+        Batches {
+            mode,
+            ring_len: arena_ring_len(batch, std::mem::size_of::<I>()),
+            current: Vec::new(),
+            roles: Vec::new(),
+            delays: Vec::new(),
+            ring: Vec::new(),
+            ring_pos: 0,
+        }
+    }
+
+    /// Replaces the current batch with `n` fresh instances.
+    fn refill(&mut self, n: usize, mut fresh: impl FnMut() -> I) {
+        match self.mode {
+            MemoryMode::Leak => {
+                let old = std::mem::replace(&mut self.current, Vec::with_capacity(n));
+                // The old batch's memory is never reused: every instance
+                // gets an address never seen before, like the article.
+                std::mem::forget(old);
+            }
+            MemoryMode::Arena => {
+                let ring_len = self.ring_len;
+                let mut buf = if self.ring.len() < ring_len {
+                    Vec::with_capacity(n)
+                } else {
+                    std::mem::take(&mut self.ring[self.ring_pos])
+                };
+                let old = std::mem::take(&mut self.current);
+                if self.ring.len() < ring_len {
+                    if old.capacity() > 0 {
+                        self.ring.push(old);
+                    }
+                } else {
+                    self.ring[self.ring_pos] = old;
+                    self.ring_pos = (self.ring_pos + 1) % ring_len;
+                }
+                buf.clear();
+                self.current = buf;
+            }
+            MemoryMode::Reuse => self.current.clear(),
+        }
+        self.current.reserve(n);
+        for _ in 0..n {
+            self.current.push(fresh());
+        }
+    }
+}
+
+/// The actors harness for one scenario run.
+pub struct ActorsRunner<S: Scenario> {
+    scenario: &'static S,
+    cfg: Config,
+    actors: usize,
+    /// Written by the leader only while every other actor waits at the
+    /// barrier; read by all actors between the two barriers of a round.
+    batches: UnsafeCell<Batches<S::Instance>>,
+    barrier: SpinBarrier,
+    gate: InstanceGate,
+    post: StartPost,
+    progress: Progress,
+}
+
+// SAFETY: the only non-Sync field is `batches`,
+// an UnsafeCell. Its contents are mutated by the leader only between the
+// barrier that ends one round and the barrier that starts the next, while
+// all other actors are blocked in `SpinBarrier::wait`, and shared reads by
+// all actors happen only between those barriers; the barrier's
+// Release/Acquire pairs order the phases. `S::Instance: Send + Sync`, so
+// sharing `&S::Instance` across the actors is sound.
+unsafe impl<S: Scenario> Sync for ActorsRunner<S> {}
+// SAFETY: see above; the instances are Send.
+unsafe impl<S: Scenario> Send for ActorsRunner<S> {}
+
+impl<S: Scenario> ActorsRunner<S> {
+    pub fn new(scenario: &'static S, cfg: Config) -> Self {
+        let actors = scenario.info().actors;
+        ActorsRunner {
+            scenario,
+            cfg,
+            actors,
+            batches: UnsafeCell::new(Batches::new(cfg.memory, cfg.batch)),
+            barrier: SpinBarrier::new(actors),
+            gate: InstanceGate::new(actors),
+            post: StartPost::new(actors),
+            progress: Progress::default(),
+        }
+    }
+
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Runs actor `actor`'s side of the whole run. Call it on exactly
+    /// `info().actors` threads at once, with actor numbers 0..actors.
+    /// Actor 0 is the leader and returns the tally; the others return None.
+    pub fn run_actor(&self, actor: usize) -> Option<Tally> {
+        assert!(actor < self.actors, "actor {actor} out of range");
+        let leader = actor == 0;
+        let params = self.cfg.params;
+        let mut tally = Tally::new();
+        let mut round: u64 = 0;
+        let mut done = false;
+        // The leader's role shuffler (xorshift64*; any fixed nonzero seed).
+        // xorshift needs a non-zero state.
+        let mut rng: u64 = if self.cfg.seed == 0 {
+            0x9E37_79B9_7F4A_7C15
+        } else {
+            self.cfg.seed
+        };
+        loop {
+            if leader {
+                let remaining = self.cfg.iterations - tally.completed;
+                let n = if done || self.progress.stop_requested() {
+                    0
+                } else {
+                    remaining.min(self.cfg.batch.max(1) as u64) as usize
+                };
+                self.batches.with_mut(|b| {
+                    // SAFETY: every other actor is inside `barrier.wait()`
+                    // (at the start, or after the round's closing barrier)
+                    // and touches `batches` again only after the barrier
+                    // below, which the leader has not reached: this is the
+                    // only access.
+                    let b = unsafe { &mut *b };
+                    b.refill(n, || self.scenario.new_instance(&params));
+                    if b.roles.len() != self.actors {
+                        b.roles = (0..self.actors).collect();
+                    }
+                    if self.cfg.shuffle {
+                        shuffle_roles(&mut b.roles, &mut rng);
+                    }
+                    b.delays.clear();
+                    for _ in 0..self.actors {
+                        let d = if self.cfg.skew == 0 {
+                            0
+                        } else {
+                            (next_random(&mut rng) % (u64::from(self.cfg.skew) + 1)) as u32
+                        };
+                        b.delays.push(d);
+                    }
+                });
+            }
+            // Opening barrier: the fresh batch is published to all actors.
+            self.barrier.wait();
+            let finished = self.batches.with(|b| {
+                // SAFETY: between the opening and closing barriers no actor
+                // mutates `batches`; shared reads are fine.
+                let b = unsafe { &*b };
+                if b.current.is_empty() {
+                    return true;
+                }
+                let role = b.roles[actor];
+                let delay = b.delays[actor];
+                for instance in &b.current {
+                    match self.cfg.sync {
+                        SyncMode::Instance => {
+                            self.gate.pass(actor, round);
+                            round += 1;
+                            spin_delay(delay);
+                        }
+                        SyncMode::Post => {
+                            self.post.pass(round, actor);
+                            round += 1;
+                            spin_delay(delay);
+                        }
+                        SyncMode::Batch => {}
+                    }
+                    self.scenario.act(role, instance, &params);
+                }
+                false
+            });
+            if finished {
+                return leader.then_some(tally);
+            }
+            // Closing barrier: every actor's work on the batch happens-before
+            // the leader judges it.
+            self.barrier.wait();
+            if leader {
+                self.batches.with(|b| {
+                    // SAFETY: the other actors are past the closing barrier
+                    // and only wait at the next opening barrier; nobody
+                    // mutates `batches` now.
+                    let b = unsafe { &*b };
+                    self.scenario.judge(&b.current, &params, &mut tally);
+                });
+                self.progress.publish(&tally);
+                if self.cfg.stop_on_first && tally.anomalies > 0 {
+                    done = true;
+                }
+                if tally.completed >= self.cfg.iterations {
+                    done = true;
+                }
+            }
+        }
+    }
+}
+
+/// The next number of the leader's xorshift64* generator.
+fn next_random(rng: &mut u64) -> u64 {
+    *rng ^= *rng >> 12;
+    *rng ^= *rng << 25;
+    *rng ^= *rng >> 27;
+    rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+}
+
+/// A uniform random permutation of `roles` (Fisher-Yates).
+fn shuffle_roles(roles: &mut [usize], rng: &mut u64) {
+    for i in (1..roles.len()).rev() {
+        let j = (next_random(rng) % (i as u64 + 1)) as usize;
+        roles.swap(i, j);
+    }
+}
+
+/// Spins `n` pause-loop iterations (a start delay; nothing under loom,
+/// where time means nothing).
+#[inline]
+fn spin_delay(n: u32) {
+    #[cfg(not(loom))]
+    for _ in 0..n {
+        std::hint::spin_loop();
+    }
+    #[cfg(loom)]
+    let _ = n;
+}
+
+/// The seed article's harness: threads spawned per iteration.
+pub struct SpawnRunner<S: Scenario> {
+    scenario: &'static S,
+    cfg: Config,
+    progress: Progress,
+}
+
+impl<S: Scenario> SpawnRunner<S> {
+    pub fn new(scenario: &'static S, cfg: Config) -> Self {
+        SpawnRunner {
+            scenario,
+            cfg,
+            progress: Progress::default(),
+        }
+    }
+
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Runs the whole run on the calling thread, spawning actors per
+    /// iteration.
+    pub fn run(&self) -> Tally {
+        let info: &Info = self.scenario.info();
+        let params = self.cfg.params;
+        let scenario = self.scenario;
+        let mut tally = Tally::new();
+        while tally.completed < self.cfg.iterations && !self.progress.stop_requested() {
+            let instance = Arc::new(scenario.new_instance(&params));
+            let first = info.spawn_first;
+            let actors = info.actors;
+            let shared = instance.clone();
+            let first_thread = thread::spawn(move || {
+                // The first actor (the article's consumer) starts the others
+                // itself, so it is already running when they begin.
+                let others: Vec<_> = (0..actors)
+                    .filter(|&a| a != first)
+                    .map(|a| {
+                        let inst = shared.clone();
+                        thread::spawn(move || scenario.act(a, &inst, &params))
+                    })
+                    .collect();
+                scenario.act(first, &shared, &params);
+                for h in others {
+                    h.join().expect("an actor thread panicked");
+                }
+            });
+            first_thread.join().expect("an actor thread panicked");
+            // Joining every actor makes their work happen-before this.
+            scenario.judge(std::slice::from_ref(&*instance), &params, &mut tally);
+            if self.cfg.memory == MemoryMode::Leak {
+                // Never freed, so the next iteration gets a new address,
+                // as in the article.
+                std::mem::forget(instance);
+            }
+            self.progress.publish(&tally);
+            if self.cfg.stop_on_first && tally.anomalies > 0 {
+                break;
+            }
+        }
+        tally
+    }
+}
+
+/// A runner of either harness, type-erased for the binary.
+pub trait Runner: Send + Sync {
+    /// How many threads the caller must start, each calling
+    /// [`Runner::run_thread`] with its index (the actors harness: one per
+    /// actor; the spawn harness: one, which spawns its own).
+    fn threads(&self) -> usize;
+    /// The body of thread `index`. Exactly one thread returns the tally.
+    fn run_thread(&self, index: usize) -> Option<Tally>;
+    fn progress(&self) -> &Progress;
+}
+
+impl<S: Scenario> Runner for ActorsRunner<S> {
+    fn threads(&self) -> usize {
+        self.actors
+    }
+    fn run_thread(&self, index: usize) -> Option<Tally> {
+        self.run_actor(index)
+    }
+    fn progress(&self) -> &Progress {
+        &self.progress
+    }
+}
+
+impl<S: Scenario> Runner for SpawnRunner<S> {
+    fn threads(&self) -> usize {
+        1
+    }
+    fn run_thread(&self, index: usize) -> Option<Tally> {
+        assert_eq!(index, 0, "the spawn harness runs on one thread");
+        Some(self.run())
+    }
+    fn progress(&self) -> &Progress {
+        &self.progress
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arena_ring_spans_about_64_mib_whatever_the_instance_size() {
+        // array-passing: 4096 instances of about 1 KB: 16 buffers.
+        assert_eq!(arena_ring_len(4096, 1016), ARENA_RING_MIN);
+        // litmus: 4096 x 192 B: 85 buffers, about 64 MiB in all.
+        let n = arena_ring_len(4096, 192);
+        assert!(n * 4096 * 192 <= ARENA_BYTES && (n + 1) * 4096 * 192 > ARENA_BYTES);
+        // counters: tiny instances, capped ring (still far beyond L2).
+        assert_eq!(arena_ring_len(64, 8), ARENA_RING_MAX);
+    }
+
+    #[test]
+    fn barrier_orders_phases_for_many_rounds() {
+        let barrier = SpinBarrier::new(3);
+        let cell = UnsafeCell::new(0u64);
+        struct Shared<'a>(&'a UnsafeCell<u64>);
+        // SAFETY: the test only touches the cell from one thread per phase,
+        // the phases being separated by the barrier under test.
+        unsafe impl Sync for Shared<'_> {}
+        let shared = Shared(&cell);
+        let rounds = if cfg!(miri) { 3 } else { 1000 };
+        std::thread::scope(|s| {
+            for t in 0..3u64 {
+                let (barrier, shared) = (&barrier, &shared);
+                s.spawn(move || {
+                    for r in 0..rounds {
+                        if r % 3 == t {
+                            shared.0.with_mut(|p| {
+                                // SAFETY: only thread `r % 3` writes in round
+                                // r; the others read only after the barrier.
+                                unsafe { *p += 1 }
+                            });
+                        }
+                        barrier.wait();
+                        let v = shared.0.with(|p| {
+                            // SAFETY: no writer until the next barrier.
+                            unsafe { *p }
+                        });
+                        assert_eq!(v, r + 1);
+                        barrier.wait();
+                    }
+                });
+            }
+        });
+    }
+}

@@ -1,0 +1,69 @@
+//! `orderhunt list`.
+
+use crate::error::Result;
+use clap::Args;
+use orderhunt_core::Registry;
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Print the list as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(registry: &Registry, args: &ListArgs) -> Result<i32> {
+    if args.json {
+        let rows: Vec<serde_json::Value> = registry
+            .all()
+            .iter()
+            .map(|s| {
+                let i = s.info();
+                serde_json::json!({
+                    "name": i.name,
+                    "family": i.family,
+                    "expectation": i.expectation.as_str(),
+                    "article": i.article,
+                    "actors": i.actors,
+                    "default_iterations": i.default_iterations,
+                    "summary": i.summary,
+                    "origin": s.origin().map(|o| serde_json::json!({
+                        "crate": o.krate, "version": o.version,
+                    })),
+                    "hardware_models": s.hardware().into_iter()
+                        .map(|(m, v)| (m, serde_json::Value::from(v)))
+                        .collect::<serde_json::Map<_, _>>(),
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).expect("list serializes")
+        );
+        return Ok(0);
+    }
+    println!(
+        "{:<22} {:<10} {:<15} {:<6} DESCRIPTION",
+        "NAME", "EXPECT", "ARTICLE", "ACTORS"
+    );
+    for s in registry.all() {
+        let i = s.info();
+        let mut summary = i.summary.to_string();
+        let hardware = s.hardware();
+        if !hardware.is_empty() {
+            let hw: Vec<String> = hardware.iter().map(|(m, v)| format!("{m}: {v}")).collect();
+            summary.push_str(&format!(" [weak outcome: {}]", hw.join(", ")));
+        }
+        println!(
+            "{:<22} {:<10} {:<15} {:<6} {}",
+            i.name,
+            i.expectation.as_str(),
+            i.article.unwrap_or("-"),
+            i.actors,
+            summary
+        );
+    }
+    println!();
+    println!("may-fail: a deliberately wrong specimen; anomalies may show (on some hardware).");
+    println!("must-pass: a correct specimen; any anomaly fails the run with exit code 1.");
+    Ok(0)
+}

@@ -1,0 +1,153 @@
+//! `orderhunt predict`: which final states each memory model allows for a
+//! litmus test, computed by the oracle (`orderhunt-oracle`).
+
+use crate::engine::litmus_file;
+use crate::error::{Error, Result};
+use clap::Args;
+use orderhunt_oracle::model::{Litmus, State};
+use orderhunt_oracle::Prediction;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+#[derive(Args, Debug)]
+pub struct PredictArgs {
+    /// Litmus files (herdtools7's C format) or folders of them.
+    #[arg(value_name = "FILE.litmus|DIR", required = true)]
+    pub inputs: Vec<String>,
+
+    /// Print JSON: per test `name`, `condition` and `models` (keyed `sc`,
+    /// `x86-tso`, `armv8`, `rc11`, each with `observation` and `allowed`).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Also show ARMv8 with acquire loads compiled to RCpc `LDAPR`.
+    #[arg(long)]
+    pub rcpc: bool,
+}
+
+struct One {
+    path: PathBuf,
+    litmus: Litmus,
+    predictions: Vec<Prediction>,
+}
+
+pub fn run(args: &PredictArgs) -> Result<i32> {
+    let mut tests = Vec::new();
+    for input in &args.inputs {
+        for path in litmus_file::files_of(input)? {
+            let litmus = litmus_file::parse_file(&path)?;
+            let mut predictions = litmus_file::predict_all(&path, &litmus)?;
+            if args.rcpc {
+                predictions.push(
+                    orderhunt_oracle::predict(
+                        &litmus,
+                        orderhunt_oracle::Model::Armv8 { rcpc: true },
+                    )
+                    .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?,
+                );
+            }
+            tests.push(One {
+                path,
+                litmus,
+                predictions,
+            });
+        }
+    }
+    if args.json {
+        let rows: Vec<serde_json::Value> = tests.iter().map(json_of).collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).expect("predictions serialize")
+        );
+        return Ok(0);
+    }
+    for t in &tests {
+        print!("{}", table_of(t));
+    }
+    Ok(0)
+}
+
+fn condition_text(t: &Litmus) -> String {
+    format!(
+        "{} {}",
+        t.condition.quantifier,
+        orderhunt_oracle::parse::prop_text(t, &t.condition.prop)
+    )
+}
+
+fn json_of(t: &One) -> serde_json::Value {
+    let shown = t.litmus.shown();
+    let mut models = serde_json::Map::new();
+    for p in &t.predictions {
+        let allowed: BTreeSet<String> = p
+            .allowed
+            .iter()
+            .map(|s| t.litmus.render_state(s, &shown))
+            .collect();
+        models.insert(
+            p.model.key().to_string(),
+            serde_json::json!({
+                "observation": p.observation.as_str(),
+                "allowed": allowed,
+            }),
+        );
+    }
+    serde_json::json!({
+        "name": t.litmus.name,
+        "file": t.path.display().to_string(),
+        "condition": condition_text(&t.litmus),
+        "models": models,
+    })
+}
+
+/// The outcome x model table: every state some model allows (over the
+/// condition's atoms), `*` on those the condition's proposition holds for.
+fn table_of(t: &One) -> String {
+    let shown = t.litmus.shown();
+    let project = |s: &State| -> Vec<i64> {
+        shown
+            .iter()
+            .map(|a| t.litmus.value_of(s, *a).unwrap_or_default())
+            .collect()
+    };
+    let mut rows: BTreeSet<(Vec<i64>, String, bool)> = BTreeSet::new();
+    for p in &t.predictions {
+        for s in &p.allowed {
+            rows.insert((
+                project(s),
+                t.litmus.render_state(s, &shown),
+                t.litmus.satisfies(s),
+            ));
+        }
+    }
+    let mut out = format!(
+        "Test {} ({}): {}\n",
+        t.litmus.name,
+        t.path.display(),
+        condition_text(&t.litmus)
+    );
+    let width = rows.iter().map(|r| r.1.len()).max().unwrap_or(5).max(5);
+    out.push_str(&format!("  {:<width$}", "state"));
+    for p in &t.predictions {
+        out.push_str(&format!(" {:>10}", p.model.key()));
+    }
+    out.push('\n');
+    for (key, text, sat) in &rows {
+        out.push_str(&format!(
+            "{} {:<width$}",
+            if *sat { "*" } else { " " },
+            text
+        ));
+        for p in &t.predictions {
+            let allowed = p.allowed.iter().any(|s| &project(s) == key);
+            out.push_str(&format!(" {:>10}", if allowed { "allowed" } else { "-" }));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("  {:<width$}", "Observation"));
+    for p in &t.predictions {
+        out.push_str(&format!(" {:>10}", p.observation.as_str()));
+    }
+    out.push_str("\n\n");
+    out
+}
