@@ -76,8 +76,10 @@ pub mod models;
 pub mod parse;
 pub mod rel;
 
-pub use exec::OracleError;
+pub use exec::{Options, OracleError};
 pub use model::*;
+pub use models::rc11::{Race, RaceAccess};
 pub use models::{
-    candidate_states, enumerate, observation, predict, predict_all, validated, Model, Prediction,
+    candidate_states, enumerate, observation, predict, predict_all, predict_all_with, validated,
+    Model, Prediction,
 };
