@@ -877,6 +877,11 @@ pub struct Options {
     pub limit: u128,
     /// Bound on the runs of a loop body (herd7's `-unroll`).
     pub unroll: usize,
+    /// Skip the candidates that contradict program order on a location
+    /// (see the module documentation): every model rejects them, so
+    /// predictions skip them; [`crate::enumerate`] and
+    /// [`crate::candidate_states`] keep them, to show every candidate.
+    pub prune: bool,
 }
 
 impl Default for Options {
@@ -884,6 +889,7 @@ impl Default for Options {
         Options {
             limit: MAX_CANDIDATES,
             unroll: DEFAULT_UNROLL,
+            prune: true,
         }
     }
 }
@@ -941,6 +947,7 @@ pub fn for_each_execution_with(
         suffix: &suffix,
         init: &init,
         limit: options.limit,
+        prune: options.prune,
     };
     cx.combine(&mut chosen, &mut stats, &mut f)?;
     Ok(stats)
@@ -952,6 +959,7 @@ struct Combine<'a> {
     suffix: &'a [HashSet<(LocId, Value)>],
     init: &'a HashSet<(LocId, Value)>,
     limit: u128,
+    prune: bool,
 }
 
 impl Combine<'_> {
@@ -1015,12 +1023,23 @@ impl Combine<'_> {
         )?;
         let n = sk.len();
         let nlocs = litmus.locations.len();
-        // Coherence orders per location that keep each thread's writes in
-        // program order.
+        // Coherence orders per location (pruned: only those that keep each
+        // thread's writes in program order), counted before they are built.
+        let mut count: u128 = 1;
+        for ws in &sk.loc_writes {
+            count = count.saturating_mul(order_count(&sk, ws, self.prune));
+        }
+        if count > self.limit {
+            return Err(OracleError::TooManyCandidates {
+                candidates: count,
+                limit: self.limit,
+            });
+        }
+        let prune = self.prune;
         let orders: Vec<Vec<Vec<usize>>> = sk
             .loc_writes
             .iter()
-            .map(|ws| po_respecting_orders(&sk, ws))
+            .map(|ws| orders_of(&sk, ws, prune))
             .collect();
         let free: Vec<usize> = members(sk.reads).filter(|&r| sk.rmw.row(r) == 0).collect();
         let rmw_reads: Vec<usize> = members(sk.reads).filter(|&r| sk.rmw.row(r) != 0).collect();
@@ -1073,9 +1092,12 @@ impl Combine<'_> {
                         .chain(sk.loc_writes[l].iter().copied())
                         .filter(|&w| sk.events[w].value == v)
                         .filter(|&w| {
-                            // po-earlier writes: w is one of them or co-after.
-                            members(po_loc_inv.row(r) & sk.writes).all(|e| pos[w] >= pos[e])
-                                && members(po_loc.row(r) & sk.writes).all(|e| pos[w] < pos[e])
+                            // po-earlier writes: w is one of them or co-after;
+                            // po-later ones are co-after w.
+                            !prune
+                                || (members(po_loc_inv.row(r) & sk.writes)
+                                    .all(|e| pos[w] >= pos[e])
+                                    && members(po_loc.row(r) & sk.writes).all(|e| pos[w] < pos[e]))
                         })
                         .collect();
                     if c.is_empty() {
@@ -1098,7 +1120,7 @@ impl Combine<'_> {
                             limit: self.limit,
                         });
                     }
-                    if reads_coherent(&sk, &po_loc, &src, &pos) {
+                    if !prune || reads_coherent(&sk, &po_loc, &src, &pos) {
                         let mut rf = Rel::empty(n);
                         for r in members(sk.reads) {
                             rf.add(src[r], r);
@@ -1141,9 +1163,32 @@ fn reads_coherent(sk: &Skeleton, po_loc: &Rel, src: &[usize], pos: &[usize]) -> 
     members(sk.reads).all(|a| members(po_loc.row(a) & sk.reads).all(|b| pos[src[a]] <= pos[src[b]]))
 }
 
-/// Every order of `ws` (the writes of one location) that keeps the writes
-/// of each thread in program order.
-fn po_respecting_orders(sk: &Skeleton, ws: &[usize]) -> Vec<Vec<usize>> {
+/// The number of orders of `ws` [`orders_of`] gives: `n!`, or with
+/// `prune` the multinomial `n! / (k1! k2! ...)` over each thread's `ki`
+/// writes.
+fn order_count(sk: &Skeleton, ws: &[usize], prune: bool) -> u128 {
+    let fact = |n: usize| (1..=n as u128).fold(1u128, |a, k| a.saturating_mul(k));
+    let mut count = fact(ws.len());
+    if prune {
+        let mut per_thread = std::collections::BTreeMap::new();
+        for &w in ws {
+            *per_thread.entry(sk.events[w].thread).or_insert(0usize) += 1;
+        }
+        for k in per_thread.values() {
+            count /= fact(*k);
+        }
+    }
+    count
+}
+
+/// Every order of `ws` (the writes of one location); with `prune`, only
+/// those that keep the writes of each thread in program order.
+fn orders_of(sk: &Skeleton, ws: &[usize], prune: bool) -> Vec<Vec<usize>> {
+    if !prune {
+        let mut out = Vec::new();
+        permute(&mut ws.to_vec(), 0, &mut out);
+        return out;
+    }
     fn go(sk: &Skeleton, left: &mut Vec<usize>, acc: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
         if left.is_empty() {
             out.push(acc.clone());
@@ -1165,6 +1210,18 @@ fn po_respecting_orders(sk: &Skeleton, ws: &[usize]) -> Vec<Vec<usize>> {
     let mut out = Vec::new();
     go(sk, &mut ws.to_vec(), &mut Vec::new(), &mut out);
     out
+}
+
+fn permute(items: &mut Vec<usize>, k: usize, out: &mut Vec<Vec<usize>>) {
+    if k == items.len() {
+        out.push(items.clone());
+        return;
+    }
+    for i in k..items.len() {
+        items.swap(k, i);
+        permute(items, k + 1, out);
+        items.swap(k, i);
+    }
 }
 
 /// Builds the events and fixed relations of one combination of paths.

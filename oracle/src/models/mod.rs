@@ -7,8 +7,7 @@ pub mod sc;
 pub mod x86;
 
 use crate::exec::{
-    for_each_execution, for_each_execution_with, Execution, Options, OracleError, Stats,
-    MAX_CANDIDATES,
+    for_each_execution_with, Execution, Options, OracleError, Stats, MAX_CANDIDATES,
 };
 use crate::model::{Litmus, Observation, Quantifier, State};
 use std::collections::{BTreeMap, BTreeSet};
@@ -217,5 +216,13 @@ pub fn candidate_states(litmus: &Litmus) -> Result<BTreeSet<State>, OracleError>
 /// Calls `f` on every candidate execution of `litmus` (for diagnostics and
 /// custom checks), with the default bound on their number.
 pub fn enumerate(litmus: &Litmus, f: impl FnMut(&Execution<'_>)) -> Result<Stats, OracleError> {
-    for_each_execution(litmus, MAX_CANDIDATES, f)
+    for_each_execution_with(
+        litmus,
+        Options {
+            limit: MAX_CANDIDATES,
+            prune: false,
+            ..Options::default()
+        },
+        f,
+    )
 }
