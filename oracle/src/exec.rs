@@ -47,8 +47,8 @@
 //! the oracle does not try to model.
 
 use crate::model::{
-    addr_value, BinOp, Expected, Expr, Litmus, LocId, MemOrder, RegId, State, Stmt, Value,
-    ADDR_BASE,
+    addr_value, BinOp, Expected, Expr, Litmus, LocId, MemOrder, RegId, RmwOp, State, Stmt, UnOp,
+    Value, ADDR_BASE,
 };
 use crate::rel::{bit, members, Rel, Set, MAX_EVENTS};
 use std::collections::{BTreeSet, HashSet};
@@ -158,7 +158,10 @@ pub struct Event {
     /// as non-atomic (no `RLX` tag, and a data race on it is undefined
     /// behaviour).
     pub na: bool,
-    /// The value the event reads or writes (0 for a fence).
+    /// The value the event reads or writes when its thread's path fixes
+    /// it (a constant store, a CAS's read, a read a branch or an address
+    /// depends on), else 0; [`Execution::values`] has every event's value
+    /// in one execution.
     pub value: Value,
 }
 
@@ -210,8 +213,11 @@ pub struct Skeleton {
     init_of: Vec<usize>,
     /// The non-initial writes of each location.
     loc_writes: Vec<Vec<usize>>,
-    /// Final registers of each thread.
-    finals: Vec<Vec<Value>>,
+    /// Final registers of each thread, as computed from the reads.
+    finals: Vec<Vec<Sym>>,
+    /// Each event's value as its path knows it (a read's `Read(self)`
+    /// while open), over the skeleton's event indices.
+    syms: Vec<Sym>,
 }
 
 impl Skeleton {
@@ -448,6 +454,69 @@ impl Check {
     }
 }
 
+/// A value of a path: known, or computed from the values of reads that
+/// the path left open (reads whose value decides neither a branch, nor an
+/// address, nor a compare: their value comes from the write they read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Sym {
+    Const(Value),
+    /// The value of the path's `i`-th event (a read).
+    Read(usize),
+    Un(UnOp, Box<Sym>),
+    Bin(BinOp, Box<Sym>, Box<Sym>),
+    Rmw(RmwOp, Box<Sym>, Box<Sym>),
+}
+
+impl Sym {
+    fn known(&self) -> Option<Value> {
+        match self {
+            Sym::Const(v) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The value, given the value of each read.
+    fn eval(&self, read: &impl Fn(usize) -> Value) -> Value {
+        match self {
+            Sym::Const(v) => *v,
+            Sym::Read(i) => read(*i),
+            Sym::Un(op, a) => op.apply(a.eval(read)),
+            Sym::Bin(op, a, b) => op.apply(a.eval(read), b.eval(read)),
+            Sym::Rmw(op, a, b) => op.apply(a.eval(read), b.eval(read)),
+        }
+    }
+
+    fn reads(&self, out: &mut Vec<usize>) {
+        match self {
+            Sym::Const(_) => {}
+            Sym::Read(i) => {
+                if !out.contains(i) {
+                    out.push(*i)
+                }
+            }
+            Sym::Un(_, a) => a.reads(out),
+            Sym::Bin(_, a, b) | Sym::Rmw(_, a, b) => {
+                a.reads(out);
+                b.reads(out);
+            }
+        }
+    }
+
+    fn un(op: UnOp, a: Sym) -> Sym {
+        match a.known() {
+            Some(v) => Sym::Const(op.apply(v)),
+            None => Sym::Un(op, Box::new(a)),
+        }
+    }
+
+    fn bin(op: BinOp, a: Sym, b: Sym) -> Sym {
+        match (a.known(), b.known()) {
+            (Some(x), Some(y)) => Sym::Const(op.apply(x, y)),
+            _ => Sym::Bin(op, Box::new(a), Box::new(b)),
+        }
+    }
+}
+
 /// One event of a thread's path, with dependencies as bit sets of the
 /// path's earlier events.
 #[derive(Debug, Clone)]
@@ -458,7 +527,9 @@ struct PathEvent {
     mo: MemOrder,
     cas: Option<(MemOrder, MemOrder)>,
     na: bool,
-    value: Value,
+    /// A write's value; for a read, `Read(self)` until the path fixes it
+    /// (then `Const`).
+    value: Sym,
     instr: usize,
     data: u64,
     addr: u64,
@@ -471,7 +542,7 @@ struct PathEvent {
 #[derive(Debug, Clone)]
 struct Path {
     events: Vec<PathEvent>,
-    regs: Vec<Value>,
+    regs: Vec<Sym>,
 }
 
 /// Why a run stopped before the end of the thread.
@@ -490,7 +561,7 @@ struct Runner<'a> {
     choices: &'a [usize],
     used: usize,
     events: Vec<PathEvent>,
-    regs: Vec<(Value, u64)>,
+    regs: Vec<(Sym, u64)>,
     ctrl: u64,
     unroll: usize,
     instr: usize,
@@ -513,7 +584,34 @@ impl Runner<'_> {
         }
     }
 
-    fn loc_of(&self, v: Value) -> Result<LocId, Stop> {
+    /// The value of `s`, fixing the reads it depends on (a choice each,
+    /// among their location's domain).
+    fn force(&mut self, s: &Sym) -> Result<Value, Stop> {
+        Ok(match s {
+            Sym::Const(v) => *v,
+            Sym::Read(i) => {
+                if let Some(v) = self.events[*i].value.known() {
+                    return Ok(v);
+                }
+                let l = self.events[*i].loc.expect("reads have a location");
+                let v = self.read_choice(l)?;
+                self.events[*i].value = Sym::Const(v);
+                v
+            }
+            Sym::Un(op, a) => op.apply(self.force(a)?),
+            Sym::Bin(op, a, b) => {
+                let x = self.force(a)?;
+                op.apply(x, self.force(b)?)
+            }
+            Sym::Rmw(op, a, b) => {
+                let x = self.force(a)?;
+                op.apply(x, self.force(b)?)
+            }
+        })
+    }
+
+    fn loc_of(&mut self, s: &Sym) -> Result<LocId, Stop> {
+        let v = self.force(s)?;
         match v.checked_sub(ADDR_BASE) {
             Some(l) if l >= 0 && (l as usize) < self.nlocs => Ok(l as usize),
             _ => Err(Stop::Discard),
@@ -527,13 +625,14 @@ impl Runner<'_> {
         access: Access,
         loc: Option<LocId>,
         mo: Option<MemOrder>,
-        value: Value,
+        value: Option<Sym>,
         data: u64,
         addr: u64,
     ) -> Result<usize, Stop> {
-        if self.events.len() >= MAX_THREAD_EVENTS {
+        let i = self.events.len();
+        if i >= MAX_THREAD_EVENTS {
             return Err(Stop::Error(OracleError::TooManyEvents {
-                events: self.events.len() + 1,
+                events: i + 1,
                 limit: MAX_THREAD_EVENTS,
             }));
         }
@@ -544,14 +643,14 @@ impl Runner<'_> {
             mo: mo.unwrap_or(MemOrder::Relaxed),
             cas: None,
             na: mo.is_none() && kind != Kind::Fence,
-            value,
+            value: value.unwrap_or(Sym::Read(i)),
             instr: self.instr,
             data,
             addr,
             ctrl: self.ctrl,
             rmw_read: false,
         });
-        Ok(self.events.len() - 1)
+        Ok(i)
     }
 
     fn read_choice(&mut self, l: LocId) -> Result<Value, Stop> {
@@ -560,39 +659,42 @@ impl Runner<'_> {
         Ok(self.domains[l][c])
     }
 
-    fn eval(&mut self, e: &Expr) -> Result<(Value, u64), Stop> {
+    fn eval(&mut self, e: &Expr) -> Result<(Sym, u64), Stop> {
         Ok(match e {
-            Expr::Const(v) => (*v, 0),
-            Expr::Reg(r) => self.regs[*r],
-            Expr::Addr(l) => (addr_value(*l), 0),
+            Expr::Const(v) => (Sym::Const(*v), 0),
+            Expr::Reg(r) => self.regs[*r].clone(),
+            Expr::Addr(l) => (Sym::Const(addr_value(*l)), 0),
             Expr::Un(op, a) => {
                 let (v, t) = self.eval(a)?;
-                (op.apply(v), t)
+                (Sym::un(*op, v), t)
             }
             Expr::Bin(op @ (BinOp::LAnd | BinOp::LOr), a, b) => {
+                // Short-circuit: whether the right side runs depends on the
+                // left side's value.
                 let (va, ta) = self.eval(a)?;
+                let va = self.force(&va)?;
                 let short = match op {
                     BinOp::LAnd => va == 0,
                     _ => va != 0,
                 };
                 if short {
-                    ((va != 0) as Value, ta)
+                    (Sym::Const((va != 0) as Value), ta)
                 } else {
+                    self.ctrl |= ta;
                     let (vb, tb) = self.eval(b)?;
-                    ((vb != 0) as Value, ta | tb)
+                    (Sym::un(UnOp::Not, Sym::un(UnOp::Not, vb)), ta | tb)
                 }
             }
             Expr::Bin(op, a, b) => {
                 let (va, ta) = self.eval(a)?;
                 let (vb, tb) = self.eval(b)?;
-                (op.apply(va, vb), ta | tb)
+                (Sym::bin(*op, va, vb), ta | tb)
             }
             Expr::Load { addr, mo } => {
                 let (av, at) = self.eval(addr)?;
-                let l = self.loc_of(av)?;
-                let v = self.read_choice(l)?;
-                let r = self.push(Kind::Read, Access::Plain, Some(l), *mo, v, 0, at)?;
-                (v, 1 << r)
+                let l = self.loc_of(&av)?;
+                let r = self.push(Kind::Read, Access::Plain, Some(l), *mo, None, 0, at)?;
+                (Sym::Read(r), 1 << r)
             }
             Expr::Rmw {
                 addr,
@@ -602,20 +704,23 @@ impl Runner<'_> {
             } => {
                 let (xv, xt) = self.eval(operand)?;
                 let (av, at) = self.eval(addr)?;
-                let l = self.loc_of(av)?;
-                let old = self.read_choice(l)?;
-                let r = self.push(Kind::Read, Access::Rmw, Some(l), Some(*mo), old, 0, at)?;
+                let l = self.loc_of(&av)?;
+                let r = self.push(Kind::Read, Access::Rmw, Some(l), Some(*mo), None, 0, at)?;
                 self.events[r].rmw_read = true;
+                let new = match (*op, xv.known()) {
+                    (RmwOp::Xchg, Some(v)) => Sym::Const(v),
+                    _ => Sym::Rmw(*op, Box::new(Sym::Read(r)), Box::new(xv)),
+                };
                 self.push(
                     Kind::Write,
                     Access::Rmw,
                     Some(l),
                     Some(*mo),
-                    op.apply(old, xv),
+                    Some(new),
                     xt,
                     at,
                 )?;
-                (old, 1 << r)
+                (Sym::Read(r), 1 << r)
             }
             Expr::Cas {
                 addr,
@@ -626,26 +731,35 @@ impl Runner<'_> {
                 weak,
             } => {
                 let (av, at) = self.eval(addr)?;
-                let l = self.loc_of(av)?;
-                let (ev, et, exp_loc) = match expected {
+                let l = self.loc_of(&av)?;
+                let (es, et, exp_loc) = match expected {
                     Expected::Reg(r) => {
-                        let (v, t) = self.regs[*r];
+                        let (v, t) = self.regs[*r].clone();
                         (v, t, None)
                     }
                     Expected::Mem(e) => {
                         let (eav, eat) = self.eval(e)?;
-                        let el = self.loc_of(eav)?;
-                        let v = self.read_choice(el)?;
-                        let r = self.push(Kind::Read, Access::Plain, Some(el), None, v, 0, eat)?;
-                        (v, 1 << r, Some((el, eat)))
+                        let el = self.loc_of(&eav)?;
+                        let r =
+                            self.push(Kind::Read, Access::Plain, Some(el), None, None, 0, eat)?;
+                        (Sym::Read(r), 1 << r, Some((el, eat)))
                     }
                 };
+                // The compare needs the expected value.
+                let ev = self.force(&es)?;
                 let (dv, dt) = self.eval(desired)?;
                 let orders = Some((*success, *failure));
                 let outcome = self.choose(if *weak { 3 } else { 2 })?;
                 if outcome == 0 {
-                    let r =
-                        self.push(Kind::Read, Access::Rmw, Some(l), Some(*success), ev, 0, at)?;
+                    let r = self.push(
+                        Kind::Read,
+                        Access::Rmw,
+                        Some(l),
+                        Some(*success),
+                        Some(Sym::Const(ev)),
+                        0,
+                        at,
+                    )?;
                     self.events[r].rmw_read = true;
                     self.events[r].cas = orders;
                     let w = self.push(
@@ -653,13 +767,13 @@ impl Runner<'_> {
                         Access::Rmw,
                         Some(l),
                         Some(*success),
-                        dv,
+                        Some(dv),
                         dt,
                         at,
                     )?;
                     self.events[w].cas = orders;
                     self.ctrl |= (1 << r) | et;
-                    (1, (1 << r) | et)
+                    (Sym::Const(1), (1 << r) | et)
                 } else {
                     // A failure reads another value; a spurious one (weak
                     // only) the expected value itself.
@@ -675,20 +789,28 @@ impl Runner<'_> {
                         Access::FailedCas,
                         Some(l),
                         Some(*failure),
-                        v,
+                        Some(Sym::Const(v)),
                         0,
                         at,
                     )?;
                     self.events[r].cas = orders;
                     self.ctrl |= (1 << r) | et;
                     match (expected, exp_loc) {
-                        (Expected::Reg(reg), _) => self.regs[*reg] = (v, 1 << r),
+                        (Expected::Reg(reg), _) => self.regs[*reg] = (Sym::Const(v), 1 << r),
                         (_, Some((el, eat))) => {
-                            self.push(Kind::Write, Access::Plain, Some(el), None, v, 1 << r, eat)?;
+                            self.push(
+                                Kind::Write,
+                                Access::Plain,
+                                Some(el),
+                                None,
+                                Some(Sym::Const(v)),
+                                1 << r,
+                                eat,
+                            )?;
                         }
                         _ => {}
                     }
-                    (0, (1 << r) | et)
+                    (Sym::Const(0), (1 << r) | et)
                 }
             }
         })
@@ -714,14 +836,23 @@ impl Runner<'_> {
             Stmt::Store { addr, value, mo } => {
                 let (v, t) = self.eval(value)?;
                 let (av, at) = self.eval(addr)?;
-                let l = self.loc_of(av)?;
-                self.push(Kind::Write, Access::Plain, Some(l), *mo, v, t, at)?;
+                let l = self.loc_of(&av)?;
+                self.push(Kind::Write, Access::Plain, Some(l), *mo, Some(v), t, at)?;
             }
             Stmt::Fence(mo) => {
-                self.push(Kind::Fence, Access::Fence, None, Some(*mo), 0, 0, 0)?;
+                self.push(
+                    Kind::Fence,
+                    Access::Fence,
+                    None,
+                    Some(*mo),
+                    Some(Sym::Const(0)),
+                    0,
+                    0,
+                )?;
             }
             Stmt::If { cond, then, els } => {
                 let (v, t) = self.eval(cond)?;
+                let v = self.force(&v)?;
                 self.ctrl |= t;
                 if v != 0 {
                     self.block(then)?;
@@ -733,6 +864,7 @@ impl Runner<'_> {
                 let mut k = 0;
                 loop {
                     let (v, t) = self.eval(cond)?;
+                    let v = self.force(&v)?;
                     self.ctrl |= t;
                     if v == 0 {
                         break;
@@ -766,7 +898,7 @@ fn paths(
             choices: &prefix,
             used: 0,
             events: Vec::new(),
-            regs: vec![(0, 0); litmus.threads[t].regs.len()],
+            regs: vec![(Sym::Const(0), 0); litmus.threads[t].regs.len()],
             ctrl: 0,
             unroll,
             instr: 0,
@@ -775,7 +907,7 @@ fn paths(
             Ok(()) => {
                 out.push(Path {
                     events: run.events,
-                    regs: run.regs.iter().map(|r| r.0).collect(),
+                    regs: run.regs.into_iter().map(|r| r.0).collect(),
                 });
                 if out.len() > MAX_PATHS {
                     return Err(OracleError::TooManyCandidates {
@@ -798,6 +930,49 @@ fn paths(
     Ok(out)
 }
 
+/// Every value `s` takes when each open read it depends on takes any value
+/// of its location's domain.
+fn values_of(
+    s: &Sym,
+    events: &[PathEvent],
+    domains: &[BTreeSet<Value>],
+    out: &mut BTreeSet<Value>,
+) -> Result<(), OracleError> {
+    if let Some(v) = s.known() {
+        out.insert(v);
+        return Ok(());
+    }
+    let mut leaves = Vec::new();
+    s.reads(&mut leaves);
+    let doms: Vec<Vec<Value>> = leaves
+        .iter()
+        .map(|&i| match events[i].value.known() {
+            Some(v) => vec![v],
+            None => domains[events[i].loc.expect("reads have a location")]
+                .iter()
+                .copied()
+                .collect(),
+        })
+        .collect();
+    let total = doms.iter().fold(1usize, |a, d| a.saturating_mul(d.len()));
+    if total > 1 << 16 {
+        return Err(OracleError::Unsupported(
+            "a value computed from too many reads of too many values".into(),
+        ));
+    }
+    let mut digits = vec![0usize; doms.len()];
+    loop {
+        let v = s.eval(&|i| {
+            let k = leaves.iter().position(|&l| l == i).expect("a leaf");
+            doms[k][digits[k]]
+        });
+        out.insert(v);
+        if !advance(&mut digits, |k| doms[k].len()) {
+            return Ok(());
+        }
+    }
+}
+
 /// The paths of every thread, under value domains computed to their
 /// fixpoint (see the module documentation).
 fn all_paths(litmus: &Litmus, unroll: usize) -> Result<Vec<Vec<Path>>, OracleError> {
@@ -818,15 +993,15 @@ fn all_paths(litmus: &Litmus, unroll: usize) -> Result<Vec<Vec<Path>>, OracleErr
             .map(|d| d.iter().copied().collect())
             .collect();
         let mut all = Vec::with_capacity(codes.len());
-        let mut changed = false;
+        let mut next = domains.clone();
         for (t, code) in codes.iter().enumerate() {
             let ps = paths(litmus, t, code, &flat, unroll)?;
             for p in &ps {
                 for e in &p.events {
                     if e.kind == Kind::Write {
                         let l = e.loc.expect("writes have a location");
-                        changed |= domains[l].insert(e.value);
-                        if domains[l].len() > MAX_DOMAIN {
+                        values_of(&e.value, &p.events, &domains, &mut next[l])?;
+                        if next[l].len() > MAX_DOMAIN {
                             return Err(OracleError::Unsupported(format!(
                                 "location `{}` may hold more than {MAX_DOMAIN} values",
                                 litmus.locations[l]
@@ -846,6 +1021,8 @@ fn all_paths(litmus: &Litmus, unroll: usize) -> Result<Vec<Vec<Path>>, OracleErr
                     .unwrap_or(0)
             })
             .sum();
+        let changed = next != domains;
+        domains = next;
         if !changed || round > writes {
             return Ok(all);
         }
@@ -922,23 +1099,29 @@ pub fn for_each_execution_with(
     let all = all_paths(litmus, options.unroll)?;
     let nthreads = all.len();
     // What each thread may write, over all its paths; suffix unions.
-    let may: Vec<HashSet<(LocId, Value)>> = all
+    // A write whose value the path leaves open may write anything (None).
+    let may: Vec<HashSet<Written>> = all
         .iter()
         .map(|ps| {
             ps.iter()
                 .flat_map(|p| p.events.iter())
                 .filter(|e| e.kind == Kind::Write)
-                .map(|e| (e.loc.expect("writes have a location"), e.value))
+                .map(|e| (e.loc.expect("writes have a location"), e.value.known()))
                 .collect()
         })
         .collect();
-    let mut suffix: Vec<HashSet<(LocId, Value)>> = vec![HashSet::new(); nthreads + 1];
+    let mut suffix: Vec<HashSet<Written>> = vec![HashSet::new(); nthreads + 1];
     for t in (0..nthreads).rev() {
         let mut s = suffix[t + 1].clone();
         s.extend(may[t].iter().copied());
         suffix[t] = s;
     }
-    let init: HashSet<(LocId, Value)> = litmus.init.iter().copied().enumerate().collect();
+    let init: HashSet<Written> = litmus
+        .init
+        .iter()
+        .enumerate()
+        .map(|(l, &v)| (l, Some(v)))
+        .collect();
     let mut stats = Stats::default();
     let mut chosen: Vec<usize> = Vec::with_capacity(nthreads);
     let mut cx = Combine {
@@ -953,11 +1136,15 @@ pub fn for_each_execution_with(
     Ok(stats)
 }
 
+/// A location and the value a write writes to it (`None`: not known
+/// before the execution is chosen).
+type Written = (LocId, Option<Value>);
+
 struct Combine<'a> {
     litmus: &'a Litmus,
     all: &'a [Vec<Path>],
-    suffix: &'a [HashSet<(LocId, Value)>],
-    init: &'a HashSet<(LocId, Value)>,
+    suffix: &'a [HashSet<Written>],
+    init: &'a HashSet<Written>,
     limit: u128,
     prune: bool,
 }
@@ -994,19 +1181,25 @@ impl Combine<'_> {
             .enumerate()
             .map(|(i, &p)| &self.all[i][p])
             .collect();
-        let written: HashSet<(LocId, Value)> = paths
+        let written: HashSet<Written> = paths
             .iter()
             .flat_map(|p| p.events.iter())
             .filter(|e| e.kind == Kind::Write)
-            .map(|e| (e.loc.expect("writes have a location"), e.value))
+            .map(|e| (e.loc.expect("writes have a location"), e.value.known()))
             .collect();
+        let has = |k: &Written| {
+            self.init.contains(k) || written.contains(k) || self.suffix[t].contains(k)
+        };
         paths
             .iter()
             .flat_map(|p| p.events.iter())
             .filter(|e| e.kind == Kind::Read)
             .all(|e| {
-                let k = (e.loc.expect("reads have a location"), e.value);
-                self.init.contains(&k) || written.contains(&k) || self.suffix[t].contains(&k)
+                let l = e.loc.expect("reads have a location");
+                match e.value.known() {
+                    Some(v) => has(&(l, Some(v))) || has(&(l, None)),
+                    None => true,
+                }
             })
     }
 
@@ -1079,7 +1272,7 @@ impl Combine<'_> {
                     .next()
                     .expect("an RMW read has its write");
                 src[r] = pred[w];
-                ok &= sk.events[pred[w]].value == sk.events[r].value;
+                ok &= compatible(&sk.syms[pred[w]], &sk.syms[r]);
             }
             // Candidate sources of each free read: same value, and not
             // against program order on the location.
@@ -1087,10 +1280,10 @@ impl Combine<'_> {
             if ok {
                 for &r in &free {
                     let l = sk.events[r].loc.expect("reads have a location");
-                    let v = sk.events[r].value;
+                    let v = &sk.syms[r];
                     let c: Vec<usize> = std::iter::once(sk.init_of[l])
                         .chain(sk.loc_writes[l].iter().copied())
-                        .filter(|&w| sk.events[w].value == v)
+                        .filter(|&w| compatible(&sk.syms[w], v))
                         .filter(|&w| {
                             // po-earlier writes: w is one of them or co-after;
                             // po-later ones are co-after w.
@@ -1125,14 +1318,23 @@ impl Combine<'_> {
                         for r in members(sk.reads) {
                             rf.add(src[r], r);
                         }
-                        if has_deps && !rf.union(&deps).is_acyclic() {
+                        let values = if has_deps && !rf.union(&deps).is_acyclic() {
                             stats.undetermined += 1;
+                            None
                         } else {
+                            let values = evaluate(&sk, &src);
+                            if values.is_none() {
+                                stats.cas_mismatch += 1;
+                            }
+                            values
+                        };
+                        if let Some(values) = values {
                             let fr = rf.inverse().seq(&co);
-                            let mut state: State = sk.finals.iter().flatten().copied().collect();
-                            state.extend(last.iter().map(|&w| sk.events[w].value));
+                            let read = |i: usize| values[i];
+                            let mut state: State =
+                                sk.finals.iter().flatten().map(|s| s.eval(&read)).collect();
+                            state.extend(last.iter().map(|&w| values[w]));
                             stats.executions += 1;
-                            let values = sk.events.iter().map(|e| e.value).collect();
                             f(&Execution {
                                 sk: &sk,
                                 rf,
@@ -1154,6 +1356,54 @@ impl Combine<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether a write of `w` can be what a read of `r` reads, as far as the
+/// paths know their values.
+fn compatible(w: &Sym, r: &Sym) -> bool {
+    match (w.known(), r.known()) {
+        (Some(a), Some(b)) => a == b,
+        _ => true,
+    }
+}
+
+/// The value of every event for the reads-from map `src` (each read's
+/// value is its write's, each write's is computed from the reads it
+/// depends on), or `None` if a read the path fixed reads another value.
+/// `rf | deps` is acyclic, so the recursion ends.
+fn evaluate(sk: &Skeleton, src: &[usize]) -> Option<Vec<Value>> {
+    fn value(sk: &Skeleton, src: &[usize], memo: &mut [Option<Value>], e: usize) -> Value {
+        if let Some(v) = memo[e] {
+            return v;
+        }
+        let v = if sk.events[e].is_read() {
+            value(sk, src, memo, src[e])
+        } else {
+            let sym = sk.syms[e].clone();
+            let mut leaves = Vec::new();
+            sym.reads(&mut leaves);
+            for l in leaves {
+                value(sk, src, memo, l);
+            }
+            sym.eval(&|i| memo[i].expect("evaluated above"))
+        };
+        memo[e] = Some(v);
+        v
+    }
+    let n = sk.len();
+    let mut memo = vec![None; n];
+    for e in 0..n {
+        value(sk, src, &mut memo, e);
+    }
+    for r in members(sk.reads) {
+        if let Some(fixed) = sk.syms[r].known() {
+            if memo[r] != Some(fixed) {
+                return None;
+            }
+        }
+    }
+    // Registers may hold open reads: evaluate those too (already done).
+    Some(memo.into_iter().map(|v| v.unwrap_or(0)).collect())
 }
 
 /// Program order against reads-from on each location, between reads: a
@@ -1224,6 +1474,17 @@ fn permute(items: &mut Vec<usize>, k: usize, out: &mut Vec<Vec<usize>>) {
     }
 }
 
+/// `s` with its reads renumbered from a path's to the skeleton's.
+fn shift(s: &Sym, base: usize) -> Sym {
+    match s {
+        Sym::Const(v) => Sym::Const(*v),
+        Sym::Read(i) => Sym::Read(base + i),
+        Sym::Un(op, a) => Sym::Un(*op, Box::new(shift(a, base))),
+        Sym::Bin(op, a, b) => Sym::Bin(*op, Box::new(shift(a, base)), Box::new(shift(b, base))),
+        Sym::Rmw(op, a, b) => Sym::Rmw(*op, Box::new(shift(a, base)), Box::new(shift(b, base))),
+    }
+}
+
 /// Builds the events and fixed relations of one combination of paths.
 fn skeleton<'p>(
     litmus: &Litmus,
@@ -1244,6 +1505,7 @@ fn skeleton<'p>(
         })
         .collect();
     let mut deps: Vec<(usize, usize, u64, u64, u64)> = Vec::new();
+    let mut syms: Vec<Sym> = litmus.init.iter().map(|&v| Sym::Const(v)).collect();
     let mut rmw_pairs = Vec::new();
     let mut finals = Vec::new();
     for (t, p) in paths.enumerate() {
@@ -1264,14 +1526,15 @@ fn skeleton<'p>(
                 mo: e.mo,
                 cas: e.cas,
                 na: e.na,
-                value: e.value,
+                value: e.value.known().unwrap_or(0),
             });
+            syms.push(shift(&e.value, base));
             deps.push((base, base + i, e.data, e.addr, e.ctrl));
             if e.rmw_read {
                 rmw_pairs.push((base + i, base + i + 1));
             }
         }
-        finals.push(p.regs.clone());
+        finals.push(p.regs.iter().map(|s| shift(s, base)).collect());
     }
     let n = events.len();
     let mut sk = Skeleton {
@@ -1290,6 +1553,7 @@ fn skeleton<'p>(
         init_of: (0..nlocs).collect(),
         loc_writes: vec![Vec::new(); nlocs],
         finals,
+        syms,
         events,
     };
     for (a, ea) in sk.events.iter().enumerate() {

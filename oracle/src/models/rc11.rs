@@ -150,7 +150,7 @@ pub fn races(ex: &Execution<'_>) -> Vec<Race> {
                     write: e.is_write(),
                     loc: e.loc.unwrap_or(usize::MAX),
                     atomic: !e.na,
-                    value: e.value,
+                    value: ex.values[i],
                 }
             };
             let (x, y) = (side(a), side(b));
