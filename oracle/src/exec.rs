@@ -1379,13 +1379,18 @@ fn evaluate(sk: &Skeleton, src: &[usize]) -> Option<Vec<Value>> {
         let v = if sk.events[e].is_read() {
             value(sk, src, memo, src[e])
         } else {
-            let sym = sk.syms[e].clone();
-            let mut leaves = Vec::new();
-            sym.reads(&mut leaves);
-            for l in leaves {
-                value(sk, src, memo, l);
+            let sym = &sk.syms[e];
+            match sym.known() {
+                Some(v) => v,
+                None => {
+                    let mut leaves = Vec::new();
+                    sym.reads(&mut leaves);
+                    for l in leaves {
+                        value(sk, src, memo, l);
+                    }
+                    sym.eval(&|i| memo[i].expect("evaluated above"))
+                }
             }
-            sym.eval(&|i| memo[i].expect("evaluated above"))
         };
         memo[e] = Some(v);
         v
