@@ -401,6 +401,13 @@ impl Check {
                 self.expr(addr)?;
                 self.expr(operand)
             }
+            Expr::AddUnless {
+                addr, add, unless, ..
+            } => {
+                self.expr(addr)?;
+                self.expr(add)?;
+                self.expr(unless)
+            }
             Expr::Cas {
                 addr,
                 expected,
@@ -721,6 +728,62 @@ impl Runner<'_> {
                     at,
                 )?;
                 (Sym::Read(r), 1 << r)
+            }
+            Expr::AddUnless {
+                addr,
+                add,
+                unless,
+                mo,
+            } => {
+                let (xv, xt) = self.eval(add)?;
+                let (uv, ut) = self.eval(unless)?;
+                let u = self.force(&uv)?;
+                let (av, at) = self.eval(addr)?;
+                let l = self.loc_of(&av)?;
+                if self.choose(2)? == 0 {
+                    // The value read is not `unless`: add.
+                    let options: Vec<Value> = self.domains[l]
+                        .iter()
+                        .copied()
+                        .filter(|&v| v != u)
+                        .collect();
+                    let c = self.choose(options.len())?;
+                    let old = options[c];
+                    let r = self.push(
+                        Kind::Read,
+                        Access::Rmw,
+                        Some(l),
+                        Some(*mo),
+                        Some(Sym::Const(old)),
+                        0,
+                        at,
+                    )?;
+                    self.events[r].rmw_read = true;
+                    let new = Sym::Rmw(RmwOp::Add, Box::new(Sym::Const(old)), Box::new(xv));
+                    self.push(
+                        Kind::Write,
+                        Access::Rmw,
+                        Some(l),
+                        Some(*mo),
+                        Some(new),
+                        xt,
+                        at,
+                    )?;
+                    self.ctrl |= (1 << r) | ut;
+                    (Sym::Const(1), (1 << r) | ut)
+                } else {
+                    let r = self.push(
+                        Kind::Read,
+                        Access::FailedCas,
+                        Some(l),
+                        Some(*mo),
+                        Some(Sym::Const(u)),
+                        0,
+                        at,
+                    )?;
+                    self.ctrl |= (1 << r) | ut;
+                    (Sym::Const(0), (1 << r) | ut)
+                }
             }
             Expr::Cas {
                 addr,

@@ -523,6 +523,17 @@ pub enum Expr {
         operand: Box<Expr>,
         mo: MemOrder,
     },
+    /// herd's `__atomic_add_unless{mb}(addr, add, unless)` (what the
+    /// kernel's `atomic_add_unless` expands to in herd's C): if the value
+    /// read is not `unless`, an RMW that adds `add` and gives 1; else a
+    /// lone read that gives 0. `{mb}` (fully ordered) is read as
+    /// `seq_cst`.
+    AddUnless {
+        addr: Box<Expr>,
+        add: Box<Expr>,
+        unless: Box<Expr>,
+        mo: MemOrder,
+    },
     /// `atomic_compare_exchange_{strong,weak}[_explicit]`: 1 if it
     /// succeeded, else 0. A weak CAS may also fail when the values are
     /// equal (spuriously).

@@ -1427,6 +1427,9 @@ impl<'a> Parser<'a> {
                 if let Some((f, explicit)) = atomic_func(&s) {
                     return self.call_expr(cx, t, f, explicit);
                 }
+                if s == "__atomic_add_unless" && self.is_sym("{")? {
+                    return self.add_unless(cx);
+                }
                 if is_linux_word(&s) {
                     return Self::err_at(t, LINUX_KERNEL.to_string());
                 }
@@ -1536,6 +1539,32 @@ impl<'a> Parser<'a> {
         };
         self.close_call(&fname)?;
         Ok(e)
+    }
+
+    /// `{mb}(addr, add, unless)` after `__atomic_add_unless`.
+    fn add_unless(&mut self, cx: &mut ThreadCx) -> Result<Expr, ParseError> {
+        self.expect_sym("{", "after `__atomic_add_unless`")?;
+        let (a, at) = self.expect_ident("an annotation (`mb`)")?;
+        if a != "mb" {
+            return Self::err_at(
+                &at,
+                format!("`{{{a}}}`: only `__atomic_add_unless{{mb}}` is supported"),
+            );
+        }
+        self.expect_sym("}", "after the annotation")?;
+        self.expect_sym("(", "after `__atomic_add_unless{mb}`")?;
+        let addr = self.expr(cx)?;
+        self.comma()?;
+        let add = self.expr(cx)?;
+        self.comma()?;
+        let unless = self.expr(cx)?;
+        self.close_call("__atomic_add_unless")?;
+        Ok(Expr::AddUnless {
+            addr: Box::new(addr),
+            add: Box::new(add),
+            unless: Box::new(unless),
+            mo: MemOrder::SeqCst,
+        })
     }
 
     fn mo_arg(&mut self) -> Result<MemOrder, ParseError> {
@@ -1785,6 +1814,14 @@ impl Printer<'_> {
                     Self::mo(mo)
                 )
             }
+            Expr::AddUnless {
+                addr, add, unless, ..
+            } => format!(
+                "__atomic_add_unless{{mb}}({}, {}, {})",
+                self.expr(addr),
+                self.expr(add),
+                self.expr(unless)
+            ),
             Expr::Cas {
                 addr,
                 expected,

@@ -13,12 +13,7 @@ use std::path::Path;
 use std::time::Instant;
 
 /// Files herd7 decides on which the oracle does not agree, with why.
-const KNOWN: &[(&str, &str)] = &[(
-    "herd_tests_instructions_C_C17",
-    "Linux-kernel primitives: `atomic_t x = ATOMIC_INIT(0)` and herd's \
-     `__atomic_add_unless{mb}` (the kernel's atomic_add_unless), refused with the \
-     Linux-kernel message",
-)];
+const KNOWN: &[(&str, &str)] = &[];
 
 /// Files herd7 does not decide, and what the oracle must do with them.
 const UNDECIDED: &[(&str, &str)] = &[
