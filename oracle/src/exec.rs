@@ -1364,59 +1364,117 @@ impl Combine<'_> {
                 }
             }
             if ok {
-                let mut rf_choice = vec![0usize; free.len()];
-                loop {
-                    for (k, &r) in free.iter().enumerate() {
-                        src[r] = cands[k][rf_choice[k]];
-                    }
+                // Reads-from, read by read in program order, each checked
+                // against the reads of its thread and location already
+                // chosen (CoRR) as it is chosen.
+                for &r in &free {
+                    src[r] = usize::MAX;
+                }
+                let limit = self.limit;
+                let mut visit = |src: &[usize], stats: &mut Stats| -> Result<(), OracleError> {
                     stats.candidates += 1;
-                    if stats.candidates as u128 > self.limit {
+                    if stats.candidates as u128 > limit {
                         return Err(OracleError::TooManyCandidates {
-                            candidates: self.limit,
-                            limit: self.limit,
+                            candidates: limit,
+                            limit,
                         });
                     }
-                    if !prune || reads_coherent(&sk, &po_loc, &src, &pos) {
-                        let mut rf = Rel::empty(n);
-                        for r in members(sk.reads) {
-                            rf.add(src[r], r);
-                        }
-                        let values = if has_deps && !rf.union(&deps).is_acyclic() {
-                            stats.undetermined += 1;
-                            None
-                        } else {
-                            let values = evaluate(&sk, &src);
-                            if values.is_none() {
-                                stats.cas_mismatch += 1;
-                            }
-                            values
-                        };
-                        if let Some(values) = values {
-                            let fr = rf.inverse().seq(&co);
-                            let read = |i: usize| values[i];
-                            let mut state: State =
-                                sk.finals.iter().flatten().map(|s| s.eval(&read)).collect();
-                            state.extend(last.iter().map(|&w| values[w]));
-                            stats.executions += 1;
-                            f(&Execution {
-                                sk: &sk,
-                                rf,
-                                co: co.clone(),
-                                fr,
-                                values,
-                                state,
-                            });
-                        }
+                    if prune && !reads_coherent(&sk, &po_loc, src, &pos) {
+                        return Ok(());
                     }
-                    if !advance(&mut rf_choice, |k| cands[k].len()) {
-                        break;
+                    let mut rf = Rel::empty(n);
+                    for r in members(sk.reads) {
+                        rf.add(src[r], r);
                     }
-                }
+                    let values = if has_deps && !rf.union(&deps).is_acyclic() {
+                        stats.undetermined += 1;
+                        None
+                    } else {
+                        let values = evaluate(&sk, src);
+                        if values.is_none() {
+                            stats.cas_mismatch += 1;
+                        }
+                        values
+                    };
+                    if let Some(values) = values {
+                        let fr = rf.inverse().seq(&co);
+                        let read = |i: usize| values[i];
+                        let mut state: State =
+                            sk.finals.iter().flatten().map(|s| s.eval(&read)).collect();
+                        state.extend(last.iter().map(|&w| values[w]));
+                        stats.executions += 1;
+                        f(&Execution {
+                            sk: &sk,
+                            rf,
+                            co: co.clone(),
+                            fr,
+                            values,
+                            state,
+                        });
+                    }
+                    Ok(())
+                };
+                let same = po_loc.union(&po_loc_inv);
+                let cx = RfSearch {
+                    free: &free,
+                    cands: &cands,
+                    same: &same,
+                    reads: sk.reads,
+                    pos: &pos,
+                    prune,
+                };
+                cx.assign(0, &mut src, stats, &mut visit)?;
             }
             if !advance(&mut co_choice, |l| orders[l].len()) {
                 break;
             }
         }
+        Ok(())
+    }
+}
+
+/// The reads-from search of one coherence order.
+struct RfSearch<'a> {
+    free: &'a [usize],
+    cands: &'a [Vec<usize>],
+    /// Same thread and location (either direction of program order).
+    same: &'a Rel,
+    reads: Set,
+    pos: &'a [usize],
+    prune: bool,
+}
+
+impl RfSearch<'_> {
+    fn assign(
+        &self,
+        k: usize,
+        src: &mut [usize],
+        stats: &mut Stats,
+        visit: &mut impl FnMut(&[usize], &mut Stats) -> Result<(), OracleError>,
+    ) -> Result<(), OracleError> {
+        if k == self.free.len() {
+            return visit(src, stats);
+        }
+        let r = self.free[k];
+        for &w in &self.cands[k] {
+            // CoRR against the reads already chosen: a po-earlier read
+            // reads a co-earlier (or the same) write, a po-later one a
+            // co-later one.
+            let ok = !self.prune
+                || members(self.same.row(r) & self.reads).all(|o| {
+                    src[o] == usize::MAX
+                        || if o < r {
+                            self.pos[src[o]] <= self.pos[w]
+                        } else {
+                            self.pos[w] <= self.pos[src[o]]
+                        }
+                });
+            if ok {
+                src[r] = w;
+                self.assign(k + 1, src, stats, visit)?;
+            }
+        }
+        src[r] = usize::MAX;
         Ok(())
     }
 }
