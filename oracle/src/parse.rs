@@ -1,37 +1,48 @@
-//! herdtools7's C litmus format into a [`Litmus`].
-//!
-//! The accepted subset is straight-line C11 atomic code:
+//! herdtools7's C litmus format into a [`Litmus`], as herdtools7's own C11
+//! tests write it:
 //!
 //! ```text
-//! C SB+rel+acq "an optional comment"
-//! (* comments like this anywhere; // and /* */ too *)
-//! { x = 0; [y] = 0; atomic_int z = 1; 0:r0 = 5; }
+//! C MP+ptr "an optional comment"
+//! (* comments like this anywhere, across lines; // and /* */ too *)
+//! { data = 0; p = 0; [flag] = 0; int z = 1; 0:r0 = 5; q = &data; }
 //!
-//! P0 (atomic_int* x, volatile atomic_int *y) {
-//!   atomic_store_explicit(x, 1, memory_order_release);
-//!   int r0 = atomic_load_explicit(y, memory_order_acquire);
+//! P0 (int* data, atomic_intptr_t* p) {
+//!   *data = 1;                                   // a plain (non-atomic) store
+//!   atomic_store_explicit(p, data, memory_order_release);
 //! }
-//! P1 (atomic_int* x, atomic_int* y) { ... }
+//! P1 (int* data, atomic_intptr_t* p, atomic_int* z) {
+//!   int* r0 = atomic_load_explicit(p, memory_order_acquire);
+//!   int r1 = -1;
+//!   if (r0 != 0 && r0 == data) { r1 = *r0 + 1; } else { r1 = 0; }
+//!   while (atomic_load_explicit(z, memory_order_relaxed) == 0) { }
+//!   int ok = atomic_compare_exchange_strong(z, data, 2);  // expected in `data`
+//! }
 //!
-//! locations [x; 0:r0;]
-//! exists (0:r0=0 /\ 1:r0=0)
+//! locations [data; 1:r0;]
+//! exists (1:r0=data /\ 1:r1=1)
 //! ```
 //!
-//! * locations are passed to threads as pointers and named bare in the
-//!   atomic calls (`atomic_load_explicit(x, mo)`), as in herd's C tests;
-//! * `atomic_{load,store,exchange,fetch_add,fetch_sub,fetch_and,fetch_or,
-//!   fetch_xor,compare_exchange_strong}` in their `_explicit` forms and
-//!   without (then `memory_order_seq_cst`), and `atomic_thread_fence`;
-//!   `memory_order_consume` is read as `acquire`;
-//! * registers: `int r = <call or value>;`, `int r;`, `r = ...;`; a value
-//!   is a constant (possibly negative) or a register;
+//! * locations are passed to threads as pointers (any pointer type: the
+//!   access, not the type, decides atomicity) and named bare, as in herd's
+//!   C tests; a location's name is its address, `&x` too;
+//! * statements: declarations, assignments, plain stores `*e = v;`,
+//!   `atomic_store`, `atomic_thread_fence`, expression statements, `if` /
+//!   `else`, `while` (unrolled when predicting), blocks;
+//! * expressions: C's operators with C's precedence, plain reads `*e`,
+//!   `atomic_load`, `atomic_exchange`, `atomic_fetch_*`,
+//!   `atomic_compare_exchange_{strong,weak}` (all with or without
+//!   `_explicit`; without, `memory_order_seq_cst`), herd's
+//!   `__atomic_add_unless{mb}`; `memory_order_consume` is read as
+//!   `acquire`;
 //! * the final condition: `exists`, `~exists` or `forall` over `T:r=v`,
-//!   `x=v`, `[x]=v` (and `!=`), `/\`, `\/`, `~`, parentheses, `true`,
-//!   `false`; `locations [...]` before it.
+//!   `x=v`, `[x]=v` (and `!=`; `v` a constant or a location, an address),
+//!   `/\`, `\/`, `~`, parentheses, `true`, `false`; `locations [...]`
+//!   before it; no condition is `forall (true)`.
 //!
-//! Anything else (plain `*x` accesses, `if`, loops, arithmetic, unknown
-//! functions) is a [`ParseError`] naming the construct, with its line and
-//! column (1-based, columns in characters). The parser never panics.
+//! Linux-kernel tests are refused with [`LINUX_KERNEL`]. Anything else
+//! outside the format (`for`, `switch`, unknown functions, ...) is a
+//! [`ParseError`] naming the construct, with its line and column (1-based,
+//! columns in characters). The parser never panics.
 
 use crate::model::*;
 use std::fmt;
