@@ -973,10 +973,11 @@ fn paths(
                     regs: run.regs.into_iter().map(|r| r.0).collect(),
                 });
                 if out.len() > MAX_PATHS {
-                    return Err(OracleError::TooManyCandidates {
-                        candidates: out.len() as u128,
-                        limit: MAX_PATHS as u128,
-                    });
+                    return Err(OracleError::Unsupported(format!(
+                        "thread {} has more than {MAX_PATHS} paths (one per value of each read \
+                         a branch, an address or a compare depends on, and per branch taken)",
+                        litmus.threads[t].name
+                    )));
                 }
             }
             Err(Stop::Choose(n)) => {
