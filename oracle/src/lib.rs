@@ -1,8 +1,9 @@
 //! orderhunt's memory-model oracle: a pure crate (no `unsafe`, no I/O, no
 //! dependency on the rest of orderhunt).
 //!
-//! * [`model`]: a litmus test as data (threads of atomic instructions, the
-//!   initial state, the final condition);
+//! * [`model`]: a litmus test as data (threads of C statements: atomic and
+//!   plain accesses, branches, loops, expressions, pointers; the initial
+//!   state, the final condition);
 //! * [`parse`]: herdtools7's C litmus format into a [`model::Litmus`];
 //! * [`exec`]: candidate executions (events, `po`, `rf`, `co`, values);
 //! * [`rel`]: relations over events as bit matrices (the `.cat` operators);
@@ -40,35 +41,37 @@
 //!   `rcpc`), `STR`/`STLR`, RMWs as `LDXR`/`STXR` loops (`LDAXR` if the
 //!   order acquires, `STLXR` if it releases), `DMB ISHLD` for
 //!   `fence(acquire)`, `DMB ISH` for the other non-relaxed fences. Data
-//!   dependencies come from register dataflow; a CAS adds a control
-//!   dependency to what follows it.
+//!   dependencies (`data`, `addr`, `ctrl`) come from register dataflow
+//!   and branches, as `aarch64.cat` defines them; plain accesses are
+//!   `LDR`/`STR`.
 //! * **RC11** ([`models::rc11`], Lahav et al. PLDI 2017, `rc11.cat`):
 //!   `coherence`, `atomicity`, `sc` (`acyclic psc`), `no-thin-air`
-//!   (`acyclic(sb | rf)`). RC11 is stronger than the C/C++ standards in
+//!   (`acyclic(sb | rf)`), and data races on plain accesses (`dr`, which
+//!   makes the test's behaviour undefined: [`Prediction::races`]). RC11 is stronger than the C/C++ standards in
 //!   one way that matters for litmus tests: the standards allow load
 //!   buffering (relaxed LB's weak outcome), RC11 forbids it.
 //!
 //! # Bounds
 //!
 //! Up to 128 events per execution (one initial write per location, one
-//! event per load, store and fence, two per RMW or successful CAS), up to
-//! 12 CAS instructions, and up to [`exec::MAX_CANDIDATES`] (2 million)
-//! candidate executions, counted before enumeration (the product over
-//! locations of `writes!` and over plain reads of `writes + 1`, summed over
-//! CAS outcomes); larger tests get [`OracleError::TooManyCandidates`]. A
-//! test of 4 threads with about 6 events each fits when few writes share a
-//! location; IRIW (16 candidates) is decided for all models in well under
-//! a millisecond (`examples/bench_iriw.rs`), and the enumeration runs at
-//! a few microseconds per candidate for five models.
+//! event per load, store and fence, two per RMW or successful CAS) and 64
+//! per thread; `while` loops unrolled [`exec::DEFAULT_UNROLL`] (2) times, as
+//! herd7's `-unroll`; up to [`exec::MAX_CANDIDATES`] (50 million)
+//! candidate executions visited after pruning ([`OracleError::TooManyCandidates`]
+//! beyond, at once when the coherence orders alone exceed it). The
+//! enumeration is herd7's (paths per thread with reads left open unless a
+//! branch, an address or a compare needs their value; combinations pruned
+//! as they are built; coherence and reads-from that respect program order
+//! per location): herdtools7's 4-thread `fig6` is decided for all four
+//! models in about half a second, IRIW in well under a millisecond.
 //!
 //! # Not modelled
 //!
-//! Non-atomic accesses (and so data races), branches and loops (threads
-//! are straight-line code), mixed-size accesses, address dependencies,
-//! `memory_order_consume` (read as acquire by the model types), spurious
-//! failure of weak CAS, and the out-of-thin-air behaviours C/C++ do not
-//! rule out (candidates whose values depend on themselves are dropped,
-//! which every model here agrees with; see [`exec`]).
+//! Mixed-size accesses, `memory_order_consume` as such (read as acquire),
+//! `ISB`, the Linux-kernel memory model (its tests are refused), and the
+//! out-of-thin-air behaviours C/C++ do not rule out (candidates whose
+//! values depend on themselves are dropped, which every model here agrees
+//! with; see [`exec`]).
 
 pub mod exec;
 pub mod model;
@@ -76,8 +79,10 @@ pub mod models;
 pub mod parse;
 pub mod rel;
 
-pub use exec::OracleError;
+pub use exec::{Options, OracleError};
 pub use model::*;
+pub use models::rc11::{Race, RaceAccess};
 pub use models::{
-    candidate_states, enumerate, observation, predict, predict_all, validated, Model, Prediction,
+    candidate_states, enumerate, observation, predict, predict_all, predict_all_with, validated,
+    Model, Prediction,
 };

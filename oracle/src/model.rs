@@ -1,8 +1,10 @@
 //! A litmus test as data.
 //!
-//! Threads are straight-line code (no branches or loops) over shared atomic
-//! locations and thread-local registers, which is the subset of herdtools7's
-//! C litmus format that orderhunt accepts. Values are `i64`.
+//! Threads are C code ([`Stmt`], [`Expr`]) over shared locations and
+//! thread-local registers: atomic and plain accesses, branches, bounded
+//! loops, expressions and pointers (an address is a [`Value`], see
+//! [`ADDR_BASE`]). Values are `i64`. Straight-line atomic threads are also
+//! given as [`Instr`]s, the form the engine's interpreter runs.
 
 use std::fmt;
 
@@ -138,7 +140,14 @@ pub struct Thread {
     /// Local register names in order of declaration (`r0`, `r1`, ...).
     /// Registers start at 0 unless assigned.
     pub regs: Vec<String>,
+    /// The thread as straight-line atomic instructions, when it is one
+    /// (what the engine's interpreter runs); empty when the thread uses
+    /// anything else (branches, loops, plain accesses, expressions,
+    /// pointers), in which case only [`Thread::body`] describes it.
     pub instrs: Vec<Instr>,
+    /// The thread's full code (the parser always fills it). When empty,
+    /// [`Thread::instrs`] is the code (see [`Thread::code`]).
+    pub body: Vec<Stmt>,
 }
 
 /// Something a final condition or a final state can name.
@@ -294,9 +303,29 @@ impl Litmus {
                 out.push(' ');
             }
             let v = self.value_of(state, *a).unwrap_or_default();
-            out.push_str(&format!("{}={v};", self.atom_name(*a)));
+            out.push_str(&format!("{}={};", self.atom_name(*a), self.render_value(v)));
         }
         out
+    }
+
+    /// herd7's spelling of a value: the location's name for an address
+    /// (see [`ADDR_BASE`]), else the number.
+    pub fn render_value(&self, v: Value) -> String {
+        match v.checked_sub(ADDR_BASE) {
+            Some(l) if l >= 0 && (l as usize) < self.locations.len() => {
+                self.locations[l as usize].clone()
+            }
+            _ => v.to_string(),
+        }
+    }
+
+    /// Whether every thread is straight-line atomic code ([`Thread::instrs`]
+    /// describes it whole), the subset the engine's interpreter ran before
+    /// branches, plain accesses and pointers were added.
+    pub fn is_straight_line_atomic(&self) -> bool {
+        self.threads
+            .iter()
+            .all(|t| t.body.is_empty() || t.body == t.code_of_instrs())
     }
 
     /// Whether a full state satisfies the condition's proposition.
@@ -340,6 +369,291 @@ impl Observation {
             (0, _) => Observation::Never,
             (_, 0) => Observation::Always,
             _ => Observation::Sometimes,
+        }
+    }
+}
+
+/// Values at or above this, below `ADDR_BASE + locations`, are addresses
+/// of locations (`&x`): location `l` has address `ADDR_BASE + l`. herd7
+/// prints such a value as the location's name, and so does
+/// [`Litmus::render_value`].
+pub const ADDR_BASE: Value = 1 << 60;
+
+/// The value of `&x` for location `l`.
+pub fn addr_value(l: LocId) -> Value {
+    ADDR_BASE + l as Value
+}
+
+/// Binary operators of C expressions (`+ - * & | ^ << >> == != < <= > >=
+/// && ||`), evaluated on 64-bit values with wrapping arithmetic;
+/// comparisons and `&&`/`||` give 0 or 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    And,
+    Or,
+    Xor,
+    Shl,
+    Shr,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    LAnd,
+    LOr,
+}
+
+impl BinOp {
+    /// The C spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Rem => "%",
+            BinOp::And => "&",
+            BinOp::Or => "|",
+            BinOp::Xor => "^",
+            BinOp::Shl => "<<",
+            BinOp::Shr => ">>",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::LAnd => "&&",
+            BinOp::LOr => "||",
+        }
+    }
+
+    /// Applies the operator (division by zero gives 0: the oracle has no
+    /// undefined behaviour other than data races).
+    pub fn apply(self, a: Value, b: Value) -> Value {
+        let bit = |c: bool| c as Value;
+        match self {
+            BinOp::Add => a.wrapping_add(b),
+            BinOp::Sub => a.wrapping_sub(b),
+            BinOp::Mul => a.wrapping_mul(b),
+            BinOp::Div => a.checked_div(b).unwrap_or(0),
+            BinOp::Rem => a.checked_rem(b).unwrap_or(0),
+            BinOp::And => a & b,
+            BinOp::Or => a | b,
+            BinOp::Xor => a ^ b,
+            BinOp::Shl => a.wrapping_shl(b as u32),
+            BinOp::Shr => a.wrapping_shr(b as u32),
+            BinOp::Eq => bit(a == b),
+            BinOp::Ne => bit(a != b),
+            BinOp::Lt => bit(a < b),
+            BinOp::Le => bit(a <= b),
+            BinOp::Gt => bit(a > b),
+            BinOp::Ge => bit(a >= b),
+            BinOp::LAnd => bit(a != 0 && b != 0),
+            BinOp::LOr => bit(a != 0 || b != 0),
+        }
+    }
+}
+
+/// Unary operators: `!` (logical not), `-` (negation), `~` (bitwise not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    Not,
+    Neg,
+    BitNot,
+}
+
+impl UnOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnOp::Not => "!",
+            UnOp::Neg => "-",
+            UnOp::BitNot => "~",
+        }
+    }
+    pub fn apply(self, a: Value) -> Value {
+        match self {
+            UnOp::Not => (a == 0) as Value,
+            UnOp::Neg => a.wrapping_neg(),
+            UnOp::BitNot => !a,
+        }
+    }
+}
+
+/// Where a compare-and-swap's expected value lives.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Expected {
+    /// `&r`: a register of the thread (orderhunt's own spelling; herd7
+    /// refuses `&` on a register). A failed CAS writes the value it read
+    /// into the register.
+    Reg(RegId),
+    /// A location, as herdtools7 writes it (`atomic_compare_exchange_strong(x, e, v)`
+    /// with `e` an `int*`): read non-atomically before the compare, written
+    /// non-atomically with the value read when the CAS fails.
+    Mem(Box<Expr>),
+}
+
+/// A C expression of a thread. Memory accesses inside it are evaluated
+/// left to right, each an event.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Expr {
+    Const(Value),
+    Reg(RegId),
+    /// The address of a location: a thread parameter named bare (`x`, a
+    /// pointer to location `x`) or `&x`.
+    Addr(LocId),
+    Un(UnOp, Box<Expr>),
+    Bin(BinOp, Box<Expr>, Box<Expr>),
+    /// A read of the location at `addr`: `atomic_load_explicit(addr, mo)`
+    /// (`Some(mo)`) or a plain, non-atomic `*addr` (`None`).
+    Load {
+        addr: Box<Expr>,
+        mo: Option<MemOrder>,
+    },
+    /// `atomic_exchange` / `atomic_fetch_*`: the old value.
+    Rmw {
+        addr: Box<Expr>,
+        op: RmwOp,
+        operand: Box<Expr>,
+        mo: MemOrder,
+    },
+    /// herd's `__atomic_add_unless{mb}(addr, add, unless)` (what the
+    /// kernel's `atomic_add_unless` expands to in herd's C): if the value
+    /// read is not `unless`, an RMW that adds `add` and gives 1; else a
+    /// lone read that gives 0. `{mb}` (fully ordered) is read as
+    /// `seq_cst`.
+    AddUnless {
+        addr: Box<Expr>,
+        add: Box<Expr>,
+        unless: Box<Expr>,
+        mo: MemOrder,
+    },
+    /// `atomic_compare_exchange_{strong,weak}[_explicit]`: 1 if it
+    /// succeeded, else 0. A weak CAS may also fail when the values are
+    /// equal (spuriously).
+    Cas {
+        addr: Box<Expr>,
+        expected: Expected,
+        desired: Box<Expr>,
+        success: MemOrder,
+        failure: MemOrder,
+        weak: bool,
+    },
+}
+
+/// A statement of a thread.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Stmt {
+    /// `r = e;` (also `int r = e;`).
+    Assign { dst: RegId, value: Expr },
+    /// An expression evaluated for its effects (`atomic_fetch_add(x, 1);`).
+    Eval(Expr),
+    /// `atomic_store_explicit(addr, value, mo)` (`Some(mo)`) or a plain
+    /// `*addr = value;` (`None`).
+    Store {
+        addr: Expr,
+        value: Expr,
+        mo: Option<MemOrder>,
+    },
+    /// `atomic_thread_fence(mo)`.
+    Fence(MemOrder),
+    /// `if (cond) { then } else { els }` (a condition is true when nonzero).
+    If {
+        cond: Expr,
+        then: Vec<Stmt>,
+        els: Vec<Stmt>,
+    },
+    /// `while (cond) { body }`, unrolled to a bound as herd7's `-unroll`
+    /// does: executions that would run the body more often than the bound
+    /// are discarded.
+    While { cond: Expr, body: Vec<Stmt> },
+}
+
+impl Stmt {
+    /// The statement an old straight-line [`Instr`] stands for.
+    pub fn from_instr(i: &Instr) -> Stmt {
+        let op = |o: &Operand| match o {
+            Operand::Const(v) => Expr::Const(*v),
+            Operand::Reg(r) => Expr::Reg(*r),
+        };
+        let addr = |l: &LocId| Box::new(Expr::Addr(*l));
+        let with_dst = |dst: &Option<RegId>, e: Expr| match dst {
+            Some(d) => Stmt::Assign { dst: *d, value: e },
+            None => Stmt::Eval(e),
+        };
+        match i {
+            Instr::Assign { dst, value } => Stmt::Assign {
+                dst: *dst,
+                value: op(value),
+            },
+            Instr::Load { dst, loc, mo } => Stmt::Assign {
+                dst: *dst,
+                value: Expr::Load {
+                    addr: addr(loc),
+                    mo: Some(*mo),
+                },
+            },
+            Instr::Store { loc, value, mo } => Stmt::Store {
+                addr: Expr::Addr(*loc),
+                value: op(value),
+                mo: Some(*mo),
+            },
+            Instr::Rmw {
+                dst,
+                loc,
+                op: o,
+                operand,
+                mo,
+            } => with_dst(
+                dst,
+                Expr::Rmw {
+                    addr: addr(loc),
+                    op: *o,
+                    operand: Box::new(op(operand)),
+                    mo: *mo,
+                },
+            ),
+            Instr::Cas {
+                dst,
+                loc,
+                expected,
+                desired,
+                success,
+                failure,
+            } => with_dst(
+                dst,
+                Expr::Cas {
+                    addr: addr(loc),
+                    expected: Expected::Reg(*expected),
+                    desired: Box::new(op(desired)),
+                    success: *success,
+                    failure: *failure,
+                    weak: false,
+                },
+            ),
+            Instr::Fence { mo } => Stmt::Fence(*mo),
+        }
+    }
+}
+
+impl Thread {
+    fn code_of_instrs(&self) -> Vec<Stmt> {
+        self.instrs.iter().map(Stmt::from_instr).collect()
+    }
+
+    /// The thread's code as statements: [`Thread::body`], or, for a thread
+    /// built with [`Thread::instrs`] only, those instructions.
+    pub fn code(&self) -> Vec<Stmt> {
+        if self.body.is_empty() {
+            self.instrs.iter().map(Stmt::from_instr).collect()
+        } else {
+            self.body.clone()
         }
     }
 }

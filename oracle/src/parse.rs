@@ -1,37 +1,48 @@
-//! herdtools7's C litmus format into a [`Litmus`].
-//!
-//! The accepted subset is straight-line C11 atomic code:
+//! herdtools7's C litmus format into a [`Litmus`], as herdtools7's own C11
+//! tests write it:
 //!
 //! ```text
-//! C SB+rel+acq "an optional comment"
-//! (* comments like this anywhere; // and /* */ too *)
-//! { x = 0; [y] = 0; atomic_int z = 1; 0:r0 = 5; }
+//! C MP+ptr "an optional comment"
+//! (* comments like this anywhere, across lines; // and /* */ too *)
+//! { data = 0; p = 0; [flag] = 0; int z = 1; 0:r0 = 5; q = &data; }
 //!
-//! P0 (atomic_int* x, volatile atomic_int *y) {
-//!   atomic_store_explicit(x, 1, memory_order_release);
-//!   int r0 = atomic_load_explicit(y, memory_order_acquire);
+//! P0 (int* data, atomic_intptr_t* p) {
+//!   *data = 1;                                   // a plain (non-atomic) store
+//!   atomic_store_explicit(p, data, memory_order_release);
 //! }
-//! P1 (atomic_int* x, atomic_int* y) { ... }
+//! P1 (int* data, atomic_intptr_t* p, atomic_int* z) {
+//!   int* r0 = atomic_load_explicit(p, memory_order_acquire);
+//!   int r1 = -1;
+//!   if (r0 != 0 && r0 == data) { r1 = *r0 + 1; } else { r1 = 0; }
+//!   while (atomic_load_explicit(z, memory_order_relaxed) == 0) { }
+//!   int ok = atomic_compare_exchange_strong(z, data, 2);  // expected in `data`
+//! }
 //!
-//! locations [x; 0:r0;]
-//! exists (0:r0=0 /\ 1:r0=0)
+//! locations [data; 1:r0;]
+//! exists (1:r0=data /\ 1:r1=1)
 //! ```
 //!
-//! * locations are passed to threads as pointers and named bare in the
-//!   atomic calls (`atomic_load_explicit(x, mo)`), as in herd's C tests;
-//! * `atomic_{load,store,exchange,fetch_add,fetch_sub,fetch_and,fetch_or,
-//!   fetch_xor,compare_exchange_strong}` in their `_explicit` forms and
-//!   without (then `memory_order_seq_cst`), and `atomic_thread_fence`;
-//!   `memory_order_consume` is read as `acquire`;
-//! * registers: `int r = <call or value>;`, `int r;`, `r = ...;`; a value
-//!   is a constant (possibly negative) or a register;
+//! * locations are passed to threads as pointers (any pointer type: the
+//!   access, not the type, decides atomicity) and named bare, as in herd's
+//!   C tests; a location's name is its address, `&x` too;
+//! * statements: declarations, assignments, plain stores `*e = v;`,
+//!   `atomic_store`, `atomic_thread_fence`, expression statements, `if` /
+//!   `else`, `while` (unrolled when predicting), blocks;
+//! * expressions: C's operators with C's precedence, plain reads `*e`,
+//!   `atomic_load`, `atomic_exchange`, `atomic_fetch_*`,
+//!   `atomic_compare_exchange_{strong,weak}` (all with or without
+//!   `_explicit`; without, `memory_order_seq_cst`), herd's
+//!   `__atomic_add_unless{mb}`; `memory_order_consume` is read as
+//!   `acquire`;
 //! * the final condition: `exists`, `~exists` or `forall` over `T:r=v`,
-//!   `x=v`, `[x]=v` (and `!=`), `/\`, `\/`, `~`, parentheses, `true`,
-//!   `false`; `locations [...]` before it.
+//!   `x=v`, `[x]=v` (and `!=`; `v` a constant or a location, an address),
+//!   `/\`, `\/`, `~`, parentheses, `true`, `false`; `locations [...]`
+//!   before it; no condition is `forall (true)`.
 //!
-//! Anything else (plain `*x` accesses, `if`, loops, arithmetic, unknown
-//! functions) is a [`ParseError`] naming the construct, with its line and
-//! column (1-based, columns in characters). The parser never panics.
+//! Linux-kernel tests are refused with [`LINUX_KERNEL`]. Anything else
+//! outside the format (`for`, `switch`, unknown functions, ...) is a
+//! [`ParseError`] naming the construct, with its line and column (1-based,
+//! columns in characters). The parser never panics.
 
 use crate::model::*;
 use std::fmt;
@@ -59,9 +70,137 @@ pub fn parse(text: &str) -> Result<Litmus, ParseError> {
     Parser::new(text).file()
 }
 
-const STRAIGHT_LINE: &str = "orderhunt runs straight-line atomic code only";
-const PLAIN_ACCESS: &str = "plain (non-atomic) accesses are not supported: \
-     use atomic_load_explicit / atomic_store_explicit";
+const CONTROL: &str = "orderhunt reads `if`/`else` and `while` (and blocks), no other control flow";
+/// The one-line refusal of a Linux-kernel litmus test.
+pub const LINUX_KERNEL: &str =
+    "this test is written for the Linux-kernel memory model (READ_ONCE, \
+     WRITE_ONCE, smp_mb, spin_lock, rcu_*, ...), which orderhunt does not implement (yet); \
+     orderhunt reads C11 litmus tests";
+
+/// The Linux kernel's primitives, as herdtools7's `linux.def` and the
+/// kernel's litmus tests spell them.
+fn is_linux_word(s: &str) -> bool {
+    matches!(
+        s,
+        "READ_ONCE"
+            | "WRITE_ONCE"
+            | "smp_load_acquire"
+            | "smp_store_release"
+            | "smp_store_mb"
+            | "rcu_dereference"
+            | "rcu_assign_pointer"
+            | "synchronize_rcu"
+            | "synchronize_rcu_expedited"
+            | "synchronize_srcu"
+            | "xchg"
+            | "xchg_relaxed"
+            | "xchg_acquire"
+            | "xchg_release"
+            | "cmpxchg"
+            | "cmpxchg_relaxed"
+            | "cmpxchg_acquire"
+            | "cmpxchg_release"
+            | "spinlock_t"
+            | "atomic_t"
+            | "ATOMIC_INIT"
+    ) || [
+        "smp_",
+        "spin_",
+        "rcu_",
+        "srcu_",
+        "atomic_read",
+        "atomic_set",
+        "atomic_inc",
+        "atomic_dec",
+        "atomic_add",
+        "atomic_sub",
+        "atomic_cmpxchg",
+        "atomic_xchg",
+        "atomic_long_",
+        "__atomic_",
+        "raw_spin",
+    ]
+    .iter()
+    .any(|p| s.starts_with(p))
+        && atomic_func(s).is_none()
+}
+
+fn tok_name(t: &Token) -> String {
+    match &t.tok {
+        Tok::Ident(s) => s.clone(),
+        _ => String::new(),
+    }
+}
+
+/// The straight-line atomic instructions a body stands for, if it is one.
+fn lower(body: &[Stmt]) -> Option<Vec<Instr>> {
+    let operand = |e: &Expr| match e {
+        Expr::Const(v) => Some(Operand::Const(*v)),
+        Expr::Reg(r) => Some(Operand::Reg(*r)),
+        _ => None,
+    };
+    let loc = |e: &Expr| match e {
+        Expr::Addr(l) => Some(*l),
+        _ => None,
+    };
+    let call = |dst: Option<RegId>, e: &Expr| -> Option<Instr> {
+        Some(match e {
+            Expr::Load { addr, mo: Some(mo) } => Instr::Load {
+                dst: dst?,
+                loc: loc(addr)?,
+                mo: *mo,
+            },
+            Expr::Rmw {
+                addr,
+                op,
+                operand: o,
+                mo,
+            } => Instr::Rmw {
+                dst,
+                loc: loc(addr)?,
+                op: *op,
+                operand: operand(o)?,
+                mo: *mo,
+            },
+            Expr::Cas {
+                addr,
+                expected: Expected::Reg(r),
+                desired,
+                success,
+                failure,
+                weak: false,
+            } => Instr::Cas {
+                dst,
+                loc: loc(addr)?,
+                expected: *r,
+                desired: operand(desired)?,
+                success: *success,
+                failure: *failure,
+            },
+            _ => match (dst, operand(e)) {
+                (Some(dst), Some(value)) => Instr::Assign { dst, value },
+                _ => return None,
+            },
+        })
+    };
+    body.iter()
+        .map(|s| match s {
+            Stmt::Assign { dst, value } => call(Some(*dst), value),
+            Stmt::Eval(e @ (Expr::Rmw { .. } | Expr::Cas { .. })) => call(None, e),
+            Stmt::Store {
+                addr,
+                value,
+                mo: Some(mo),
+            } => Some(Instr::Store {
+                loc: loc(addr)?,
+                value: operand(value)?,
+                mo: *mo,
+            }),
+            Stmt::Fence(mo) => Some(Instr::Fence { mo: *mo }),
+            _ => None,
+        })
+        .collect()
+}
 /// Nesting bound of conditions (recursion depth), so that no input can
 /// overflow the stack.
 const MAX_DEPTH: usize = 200;
@@ -182,7 +321,7 @@ impl<'a> Lexer<'a> {
                         }
                     }
                 }
-                (Some('('), Some('*')) => {
+                (Some('('), Some('*')) if self.opens_comment() => {
                     // OCaml-style comments nest, as in herd.
                     let (line, col) = (self.line, self.col);
                     self.bump();
@@ -210,6 +349,16 @@ impl<'a> Lexer<'a> {
                 _ => return Ok(()),
             }
         }
+    }
+
+    /// Whether the `(*` at the cursor opens an OCaml-style comment rather
+    /// than a call or parenthesis on a dereference (`f(*x)`,
+    /// `WRITE_ONCE(*x, 1)`, `(*(p)) + 1`): it does unless the start of an
+    /// operand (a letter, digit, `_` or `(`) follows, as herdtools7 writes
+    /// its comments `(* text *)`.
+    fn opens_comment(&self) -> bool {
+        let after = self.peek_char(2);
+        !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '(')
     }
 
     /// The test name after `C`: everything up to the next white space
@@ -394,16 +543,7 @@ fn is_type_word(s: &str) -> bool {
 fn is_unsupported_keyword(s: &str) -> bool {
     matches!(
         s,
-        "if" | "else"
-            | "while"
-            | "for"
-            | "do"
-            | "switch"
-            | "case"
-            | "goto"
-            | "return"
-            | "break"
-            | "continue"
+        "for" | "do" | "switch" | "case" | "goto" | "return" | "break" | "continue"
     )
 }
 
@@ -413,7 +553,7 @@ enum Func {
     Load,
     Store,
     Rmw(RmwOp),
-    Cas,
+    Cas { weak: bool },
     Fence,
 }
 
@@ -431,7 +571,8 @@ fn atomic_func(name: &str) -> Option<(Func, bool)> {
         "atomic_fetch_and" => Func::Rmw(RmwOp::And),
         "atomic_fetch_or" => Func::Rmw(RmwOp::Or),
         "atomic_fetch_xor" => Func::Rmw(RmwOp::Xor),
-        "atomic_compare_exchange_strong" => Func::Cas,
+        "atomic_compare_exchange_strong" => Func::Cas { weak: false },
+        "atomic_compare_exchange_weak" => Func::Cas { weak: true },
         "atomic_thread_fence" if !explicit => return Some((Func::Fence, true)),
         _ => return None,
     };
@@ -453,7 +594,8 @@ fn mem_order(name: &str) -> Option<MemOrder> {
 struct ThreadCx {
     params: Vec<String>,
     regs: Vec<String>,
-    instrs: Vec<Instr>,
+    /// Nesting of statements and expressions (bounded by [`MAX_DEPTH`]).
+    depth: usize,
 }
 
 impl ThreadCx {
@@ -639,6 +781,12 @@ impl<'a> Parser<'a> {
             );
         }
         self.apply_reg_init()?;
+        // herd's `regions: x:PROP` line (memory regions for
+        // architectures with tags), which means nothing here.
+        if matches!(&self.peek()?.tok, Tok::Ident(s) if s == "regions") && self.peeked.is_some() {
+            self.peeked = None;
+            self.lex.skip_line();
+        }
         let mut extra_observed = Vec::new();
         if matches!(&self.peek()?.tok, Tok::Ident(s) if s == "locations") {
             self.next()?;
@@ -654,7 +802,15 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-        let condition = self.condition()?;
+        // No condition at all: herd7 reads it as `forall (true)`.
+        let condition = if extra_observed.is_empty() && self.peek()?.tok == Tok::Eof {
+            Condition {
+                quantifier: Quantifier::Forall,
+                prop: Prop::True,
+            }
+        } else {
+            self.condition()?
+        };
         self.eat_sym(";")?;
         let t = self.next()?;
         if t.tok != Tok::Eof {
@@ -697,7 +853,7 @@ impl<'a> Parser<'a> {
                         return Self::err_at(&rt, format!("`{reg}` cannot name a register"));
                     }
                     self.expect_sym("=", "in a register's initial value")?;
-                    let v = self.constant("an integer value")?;
+                    let v = self.init_constant()?;
                     let thread = usize::try_from(thread).unwrap_or(usize::MAX);
                     self.reg_init.push((thread, reg, v, t.line, t.col));
                 }
@@ -725,12 +881,7 @@ impl<'a> Parser<'a> {
                             _ => break,
                         }
                     }
-                    if let Some(p) = pointer {
-                        return Self::err_at(
-                            &p,
-                            "pointer-typed locations are not supported: locations hold integers",
-                        );
-                    }
+                    let _ = pointer;
                     let Some((name, nt)) = words.pop() else {
                         return Self::err_at(&t, "expected a location");
                     };
@@ -760,15 +911,33 @@ impl<'a> Parser<'a> {
     /// `= v` after a location name in the init block.
     fn init_value(&mut self, name: &str, at: &Token) -> Result<(), ParseError> {
         self.expect_sym("=", "after the location")?;
-        let t = self.peek()?.clone();
-        if let Tok::Ident(s) = &t.tok {
-            return Self::err_at(
-                &t,
-                format!("`{s}` as an initial value: locations holding addresses are not supported"),
-            );
-        }
-        let v = self.constant("an integer value")?;
+        let v = self.init_constant()?;
         self.declare_init(name, at, v)
+    }
+
+    /// An initial value: a constant, or an address (`&y`, or `y` bare as
+    /// herd writes it), or `ATOMIC_INIT(v)`.
+    fn init_constant(&mut self) -> Result<Value, ParseError> {
+        let t = self.peek()?.clone();
+        let amp = self.eat_sym("&")?;
+        if let Tok::Ident(s) = &self.peek()?.tok {
+            let s = s.clone();
+            let nt = self.next()?;
+            if s == "ATOMIC_INIT" && !amp {
+                self.expect_sym("(", "after `ATOMIC_INIT`")?;
+                let v = self.constant("an integer value")?;
+                self.expect_sym(")", "to close `ATOMIC_INIT(`")?;
+                return Ok(v);
+            }
+            if is_type_word(&s) || is_unsupported_keyword(&s) {
+                return Self::err_at(&nt, format!("`{s}` cannot name a location"));
+            }
+            return Ok(addr_value(self.add_location(&s)));
+        }
+        if amp {
+            return Self::err_at(&t, "expected a location after `&`");
+        }
+        self.constant("an integer value")
     }
 
     fn declare_init(&mut self, name: &str, at: &Token, v: Value) -> Result<(), ParseError> {
@@ -802,8 +971,9 @@ impl<'a> Parser<'a> {
         let mut cx = ThreadCx {
             params: Vec::new(),
             regs: Vec::new(),
-            instrs: Vec::new(),
+            depth: 0,
         };
+        let mut body = Vec::new();
         // The init block's `T:r = v` for this thread: declared registers,
         // assigned before the thread's first instruction.
         let index = self.threads.len();
@@ -815,9 +985,9 @@ impl<'a> Parser<'a> {
                     cx.regs.len() - 1
                 }
             };
-            cx.instrs.push(Instr::Assign {
+            body.push(Stmt::Assign {
                 dst,
-                value: Operand::Const(*v),
+                value: Expr::Const(*v),
             });
         }
         if !self.eat_sym(")")? {
@@ -849,17 +1019,20 @@ impl<'a> Parser<'a> {
                     self.expect_sym(")", "after `void`")?;
                     break;
                 }
-                if stars != 1 {
+                if stars == 0 {
                     return Self::err_at(
                         &pt,
                         format!(
-                            "parameter `{pname}`: expected a pointer to an atomic location \
-                             (`atomic_int* {pname}`)"
+                            "parameter `{pname}`: expected a pointer to a location \
+                             (`atomic_int* {pname}` or `int* {pname}`)"
                         ),
                     );
                 }
                 if cx.params.contains(&pname) {
                     return Self::err_at(&pt, format!("parameter `{pname}` given twice"));
+                }
+                if is_linux_word(&pname) || words.iter().any(|(w, _)| is_linux_word(w)) {
+                    return Self::err_at(&pt, LINUX_KERNEL.to_string());
                 }
                 self.add_location(&pname);
                 cx.params.push(pname);
@@ -870,38 +1043,106 @@ impl<'a> Parser<'a> {
             }
         }
         self.expect_sym("{", "to open the thread's body")?;
+        self.block_rest(&mut cx, &mut body)?;
+        let instrs = lower(&body).unwrap_or_default();
+        self.threads.push(Thread {
+            name,
+            regs: cx.regs,
+            instrs,
+            body,
+        });
+        Ok(())
+    }
+
+    /// Statements up to and including the closing `}`.
+    fn block_rest(&mut self, cx: &mut ThreadCx, out: &mut Vec<Stmt>) -> Result<(), ParseError> {
         loop {
             let t = self.peek()?.clone();
             match &t.tok {
                 Tok::Sym("}") => {
                     self.next()?;
-                    break;
+                    return Ok(());
                 }
                 Tok::Sym(";") => {
                     self.next()?;
                 }
-                _ => self.statement(&mut cx)?,
+                Tok::Eof => {
+                    return Self::err_at(
+                        &t,
+                        "expected `}` to close the block, found the end of the file",
+                    )
+                }
+                _ => self.statement(cx, out)?,
             }
         }
-        self.threads.push(Thread {
-            name,
-            regs: cx.regs,
-            instrs: cx.instrs,
-        });
-        Ok(())
     }
 
-    fn statement(&mut self, cx: &mut ThreadCx) -> Result<(), ParseError> {
-        let t = self.next()?;
+    /// A statement or a `{ block }`, as the body of an `if` or a loop.
+    fn sub_block(&mut self, cx: &mut ThreadCx) -> Result<Vec<Stmt>, ParseError> {
+        let t = self.peek()?.clone();
+        cx.depth += 1;
+        if cx.depth > MAX_DEPTH {
+            return Self::err_at(&t, "statements nested too deeply");
+        }
+        let mut out = Vec::new();
+        if self.eat_sym("{")? {
+            self.block_rest(cx, &mut out)?;
+        } else {
+            self.statement(cx, &mut out)?;
+        }
+        cx.depth -= 1;
+        Ok(out)
+    }
+
+    fn statement(&mut self, cx: &mut ThreadCx, out: &mut Vec<Stmt>) -> Result<(), ParseError> {
+        let t = self.peek()?.clone();
         match &t.tok {
-            Tok::Ident(s) if is_unsupported_keyword(s) => {
-                Self::err_at(&t, format!("`{s}` is not supported: {STRAIGHT_LINE}"))
+            Tok::Sym("{") => {
+                self.next()?;
+                cx.depth += 1;
+                if cx.depth > MAX_DEPTH {
+                    return Self::err_at(&t, "statements nested too deeply");
+                }
+                self.block_rest(cx, out)?;
+                cx.depth -= 1;
+                Ok(())
             }
+            Tok::Ident(s) if s == "if" => {
+                self.next()?;
+                self.expect_sym("(", "after `if`")?;
+                let cond = self.expr(cx)?;
+                self.expect_sym(")", "to close the condition of `if`")?;
+                let then = self.sub_block(cx)?;
+                let els = if matches!(&self.peek()?.tok, Tok::Ident(e) if e == "else") {
+                    self.next()?;
+                    self.sub_block(cx)?
+                } else {
+                    Vec::new()
+                };
+                out.push(Stmt::If { cond, then, els });
+                Ok(())
+            }
+            Tok::Ident(s) if s == "while" => {
+                self.next()?;
+                self.expect_sym("(", "after `while`")?;
+                let cond = self.expr(cx)?;
+                self.expect_sym(")", "to close the condition of `while`")?;
+                let body = self.sub_block(cx)?;
+                out.push(Stmt::While { cond, body });
+                Ok(())
+            }
+            Tok::Ident(s) if is_unsupported_keyword(s) => {
+                Self::err_at(&t, format!("`{s}` is not supported: {CONTROL}"))
+            }
+            Tok::Ident(s) if is_linux_word(s) => Self::err_at(&t, LINUX_KERNEL.to_string()),
             Tok::Ident(s) if is_type_word(s) => {
-                // A register declaration.
+                // A register declaration, possibly of a pointer.
                 loop {
                     match &self.peek()?.tok {
                         Tok::Ident(w) if is_type_word(w) => {
+                            self.next()?;
+                        }
+                        Tok::Sym("*") => {
                             self.next()?;
                         }
                         _ => break,
@@ -910,12 +1151,6 @@ impl<'a> Parser<'a> {
                 let nt = self.next()?;
                 let name = match &nt.tok {
                     Tok::Ident(n) => n.clone(),
-                    Tok::Sym("*") => {
-                        return Self::err_at(
-                            &nt,
-                            "local pointers are not supported: registers hold integers",
-                        )
-                    }
                     other => {
                         return Self::err_at(
                             &nt,
@@ -923,13 +1158,18 @@ impl<'a> Parser<'a> {
                         )
                     }
                 };
-                if self.location(&name).is_some() && cx.params.contains(&name) {
+                if cx.params.contains(&name) {
                     return Self::err_at(
                         &nt,
                         format!("register `{name}` has the name of a parameter"),
                     );
                 }
-                if atomic_func(&name).is_some() || is_unsupported_keyword(&name) {
+                if atomic_func(&name).is_some()
+                    || is_unsupported_keyword(&name)
+                    || is_type_word(&name)
+                    || is_linux_word(&name)
+                    || matches!(name.as_str(), "if" | "while" | "else")
+                {
                     return Self::err_at(&nt, format!("`{name}` cannot name a register"));
                 }
                 let dst = match cx.reg(&name) {
@@ -940,51 +1180,78 @@ impl<'a> Parser<'a> {
                     }
                 };
                 if self.eat_sym("=")? {
-                    self.rhs(cx, dst)?;
+                    let value = self.expr(cx)?;
+                    out.push(Stmt::Assign { dst, value });
                 } else if self.is_sym(",")? {
                     let c = self.next()?;
                     return Self::err_at(&c, "declare one register per statement");
                 }
                 self.end_statement()
             }
+            Tok::Sym("*") => {
+                // `*addr = value;` (a plain store), or an expression.
+                self.next()?;
+                let addr = self.unary(cx)?;
+                if self.eat_sym("=")? {
+                    let value = self.expr(cx)?;
+                    out.push(Stmt::Store {
+                        addr,
+                        value,
+                        mo: None,
+                    });
+                    return self.end_statement();
+                }
+                let t2 = self.peek()?.clone();
+                Self::err_at(
+                    &t2,
+                    format!(
+                        "expected `=` after `*...` (a plain store), found {}",
+                        t2.tok
+                    ),
+                )
+            }
             Tok::Ident(s) => {
                 let s = s.clone();
-                if let Some((f, explicit)) = atomic_func(&s) {
-                    self.call(cx, &t, f, explicit, None)?;
+                if let Some((f @ (Func::Store | Func::Fence), explicit)) = atomic_func(&s) {
+                    self.next()?;
+                    let st = self.store_or_fence(cx, &t, f, explicit)?;
+                    out.push(st);
                     return self.end_statement();
                 }
                 if let Some(r) = cx.reg(&s) {
+                    self.next()?;
                     let op = self.next()?;
                     match &op.tok {
                         Tok::Sym("=") => {
-                            self.rhs(cx, r)?;
+                            let value = self.expr(cx)?;
+                            out.push(Stmt::Assign { dst: r, value });
                             self.end_statement()
                         }
                         other => Self::err_at(
                             &op,
-                            format!(
-                                "expected `=` after register `{s}`, found {other}: only \
-                                 `{s} = <atomic call or value>;` is supported"
-                            ),
+                            format!("expected `=` after register `{s}`, found {other}"),
                         ),
                     }
-                } else if self.location(&s).is_some() {
-                    Self::err_at(&t, format!("`{s}` used as a statement: {PLAIN_ACCESS}"))
-                } else if self.is_sym("(")? {
-                    Self::err_at(&t, unknown_function(&s))
-                } else {
+                } else if self.location(&s).is_some() && atomic_func(&s).is_none() {
+                    self.next()?;
                     Self::err_at(
                         &t,
-                        format!("undeclared register `{s}` (declare it: `int {s} = ...;`)"),
+                        format!(
+                            "`{s}` is a pointer to a location: write `*{s} = v;` (a plain store) or \
+                             `atomic_store_explicit({s}, v, mo);`"
+                        ),
                     )
+                } else {
+                    let e = self.expr(cx)?;
+                    out.push(Stmt::Eval(e));
+                    self.end_statement()
                 }
             }
-            Tok::Sym("*") => Self::err_at(&t, format!("`*`: {PLAIN_ACCESS}")),
-            Tok::Sym("{") => Self::err_at(
-                &t,
-                format!("nested blocks are not supported: {STRAIGHT_LINE}"),
-            ),
-            other => Self::err_at(&t, format!("expected a statement, found {other}")),
+            _ => {
+                let e = self.expr(cx)?;
+                out.push(Stmt::Eval(e));
+                self.end_statement()
+            }
         }
     }
 
@@ -992,93 +1259,323 @@ impl<'a> Parser<'a> {
         let t = self.next()?;
         match &t.tok {
             Tok::Sym(";") => Ok(()),
-            Tok::Sym(s) if !matches!(*s, "}" | "{" | "(" | ")") => Self::err_at(
-                &t,
-                format!(
-                    "`{s}`: C expressions are not supported, only an atomic call, a constant \
-                     or a register"
-                ),
-            ),
             other => Self::err_at(&t, format!("expected `;`, found {other}")),
         }
     }
 
-    /// The right-hand side of `r = ...`.
-    fn rhs(&mut self, cx: &mut ThreadCx, dst: RegId) -> Result<(), ParseError> {
-        let t = self.peek()?.clone();
-        if let Tok::Ident(s) = &t.tok {
-            if let Some((f, explicit)) = atomic_func(s) {
-                self.next()?;
-                return self.call(cx, &t, f, explicit, Some(dst));
+    /// `atomic_store[_explicit](a, v[, mo])` or `atomic_thread_fence(mo)`,
+    /// after the name.
+    fn store_or_fence(
+        &mut self,
+        cx: &mut ThreadCx,
+        name: &Token,
+        f: Func,
+        explicit: bool,
+    ) -> Result<Stmt, ParseError> {
+        let fname = tok_name(name);
+        self.expect_sym("(", &format!("after `{fname}`"))?;
+        let st = if f == Func::Fence {
+            Stmt::Fence(self.mo_arg()?)
+        } else {
+            let addr = self.expr(cx)?;
+            self.comma()?;
+            let value = self.expr(cx)?;
+            let mo = if explicit {
+                self.comma()?;
+                self.mo_arg()?
+            } else {
+                MemOrder::SeqCst
+            };
+            Stmt::Store {
+                addr,
+                value,
+                mo: Some(mo),
             }
-            if cx.reg(s).is_none() && self.location(s).is_none() {
-                self.next()?;
-                if self.is_sym("(")? {
-                    return Self::err_at(&t, unknown_function(s));
-                }
-                return Self::err_at(&t, format!("undeclared register `{s}`"));
-            }
+        };
+        self.close_call(&fname)?;
+        Ok(st)
+    }
+
+    fn close_call(&mut self, fname: &str) -> Result<(), ParseError> {
+        let t = self.next()?;
+        if t.tok != Tok::Sym(")") {
+            let what = if t.tok == Tok::Sym(",") {
+                format!("too many arguments to `{fname}`")
+            } else {
+                format!("expected `)` to close `{fname}(`, found {}", t.tok)
+            };
+            return Self::err_at(&t, what);
         }
-        if let Tok::Sym("*") = &t.tok {
-            return Self::err_at(&t, format!("`*`: {PLAIN_ACCESS}"));
-        }
-        let value = self.operand(cx)?;
-        cx.instrs.push(Instr::Assign { dst, value });
         Ok(())
     }
 
-    /// A value: a constant or a register.
-    fn operand(&mut self, cx: &ThreadCx) -> Result<Operand, ParseError> {
-        let t = self.peek()?.clone();
-        match &t.tok {
-            Tok::Ident(s) => {
-                self.next()?;
-                if let Some(r) = cx.reg(s) {
-                    Ok(Operand::Reg(r))
-                } else if self.location(s).is_some() {
-                    Self::err_at(
-                        &t,
-                        format!(
-                            "`{s}` is a location (a pointer), not a value: read it with \
-                             atomic_load_explicit"
-                        ),
-                    )
-                } else {
-                    Self::err_at(&t, format!("undeclared register `{s}`"))
-                }
-            }
-            Tok::Int(_) | Tok::Sym("-") => Ok(Operand::Const(self.constant("a value")?)),
-            Tok::Sym("*") => Self::err_at(&t, format!("`*`: {PLAIN_ACCESS}")),
-            Tok::Sym("(") => Self::err_at(
-                &t,
-                "C expressions are not supported, only an atomic call, a constant or a register",
-            ),
-            other => Self::err_at(
-                &t,
-                format!("expected a value (a constant or a register), found {other}"),
-            ),
+    /// A C expression (`||` level).
+    fn expr(&mut self, cx: &mut ThreadCx) -> Result<Expr, ParseError> {
+        self.binary(cx, 0)
+    }
+
+    /// Binary operators by precedence level (0: `||` ... 9: `* / %`).
+    fn binary(&mut self, cx: &mut ThreadCx, level: usize) -> Result<Expr, ParseError> {
+        const LEVELS: &[&[(&str, BinOp)]] = &[
+            &[("||", BinOp::LOr)],
+            &[("&&", BinOp::LAnd)],
+            &[("|", BinOp::Or)],
+            &[("^", BinOp::Xor)],
+            &[("&", BinOp::And)],
+            &[("==", BinOp::Eq), ("!=", BinOp::Ne)],
+            &[
+                ("<", BinOp::Lt),
+                ("<=", BinOp::Le),
+                (">", BinOp::Gt),
+                (">=", BinOp::Ge),
+            ],
+            &[("<<", BinOp::Shl), (">>", BinOp::Shr)],
+            &[("+", BinOp::Add), ("-", BinOp::Sub)],
+            &[("*", BinOp::Mul), ("/", BinOp::Div), ("%", BinOp::Rem)],
+        ];
+        if level == LEVELS.len() {
+            return self.unary(cx);
+        }
+        let mut e = self.binary(cx, level + 1)?;
+        loop {
+            let t = self.peek()?.clone();
+            let op = match &t.tok {
+                Tok::Sym(s) => LEVELS[level].iter().find(|(x, _)| x == s).map(|p| p.1),
+                _ => None,
+            };
+            let Some(op) = op else { return Ok(e) };
+            self.next()?;
+            let rhs = self.binary(cx, level + 1)?;
+            e = Expr::Bin(op, Box::new(e), Box::new(rhs));
         }
     }
 
-    fn loc_arg(&mut self, cx: &ThreadCx) -> Result<LocId, ParseError> {
-        let t = self.next()?;
+    fn unary(&mut self, cx: &mut ThreadCx) -> Result<Expr, ParseError> {
+        let t = self.peek()?.clone();
+        cx.depth += 1;
+        if cx.depth > MAX_DEPTH {
+            return Self::err_at(&t, "expression nested too deeply");
+        }
+        let e = self.unary_inner(cx, &t);
+        cx.depth -= 1;
+        e
+    }
+
+    fn unary_inner(&mut self, cx: &mut ThreadCx, t: &Token) -> Result<Expr, ParseError> {
         match &t.tok {
-            Tok::Ident(s) => {
-                if let Some(l) = self.location(s) {
-                    Ok(l)
-                } else if cx.reg(s).is_some() {
-                    Self::err_at(&t, format!("`{s}` is a register, not a location"))
-                } else {
-                    Self::err_at(&t, format!("unknown location `{s}` (not a parameter of the thread)"))
+            Tok::Sym("-") => {
+                self.next()?;
+                if let Tok::Int(v) = self.peek()?.tok {
+                    let it = self.next()?;
+                    if v > i64::MAX as u64 + 1 {
+                        return Self::err_at(&it, "integer constant too large for 64 bits");
+                    }
+                    return Ok(Expr::Const((v as i64).wrapping_neg()));
+                }
+                Ok(Expr::Un(UnOp::Neg, Box::new(self.unary(cx)?)))
+            }
+            Tok::Sym("!") => {
+                self.next()?;
+                Ok(Expr::Un(UnOp::Not, Box::new(self.unary(cx)?)))
+            }
+            Tok::Sym("~") => {
+                self.next()?;
+                Ok(Expr::Un(UnOp::BitNot, Box::new(self.unary(cx)?)))
+            }
+            Tok::Sym("*") => {
+                self.next()?;
+                let addr = self.unary(cx)?;
+                Ok(Expr::Load {
+                    addr: Box::new(addr),
+                    mo: None,
+                })
+            }
+            Tok::Sym("&") => {
+                self.next()?;
+                let (name, nt) = self.expect_ident("a location after `&`")?;
+                match self.location(&name) {
+                    Some(l) => Ok(Expr::Addr(l)),
+                    None if cx.reg(&name).is_some() => Self::err_at(
+                        &nt,
+                        format!("`&{name}`: the address of a register is only allowed as a compare-and-swap's expected value"),
+                    ),
+                    None => Self::err_at(&nt, format!("unknown location `{name}`")),
                 }
             }
-            Tok::Sym("&") => Self::err_at(
-                &t,
-                "`&`: pass the location itself (threads get pointers: `atomic_load_explicit(x, ...)`)",
-            ),
-            Tok::Sym("*") => Self::err_at(&t, "`*`: pass the location itself (`atomic_load_explicit(x, ...)`)"),
-            other => Self::err_at(&t, format!("expected a location, found {other}")),
+            Tok::Sym("(") => {
+                self.next()?;
+                // A cast `(int*) e` or a parenthesised expression.
+                if matches!(&self.peek()?.tok, Tok::Ident(w) if is_type_word(w)) {
+                    loop {
+                        match &self.peek()?.tok {
+                            Tok::Ident(w) if is_type_word(w) => {
+                                self.next()?;
+                            }
+                            Tok::Sym("*") => {
+                                self.next()?;
+                            }
+                            _ => break,
+                        }
+                    }
+                    self.expect_sym(")", "to close the cast")?;
+                    return self.unary(cx);
+                }
+                let e = self.expr(cx)?;
+                self.expect_sym(")", "to close the parenthesis")?;
+                Ok(e)
+            }
+            Tok::Int(v) => {
+                let v = *v;
+                self.next()?;
+                if v > i64::MAX as u64 {
+                    return Self::err_at(t, "integer constant too large for 64 bits");
+                }
+                Ok(Expr::Const(v as i64))
+            }
+            Tok::Ident(s) => {
+                let s = s.clone();
+                self.next()?;
+                if let Some((f, explicit)) = atomic_func(&s) {
+                    return self.call_expr(cx, t, f, explicit);
+                }
+                if s == "__atomic_add_unless" && self.is_sym("{")? {
+                    return self.add_unless(cx);
+                }
+                if is_linux_word(&s) {
+                    return Self::err_at(t, LINUX_KERNEL.to_string());
+                }
+                if let Some(r) = cx.reg(&s) {
+                    return Ok(Expr::Reg(r));
+                }
+                if let Some(l) = self.location(&s) {
+                    return Ok(Expr::Addr(l));
+                }
+                if self.is_sym("(")? {
+                    return Self::err_at(t, unknown_function(&s));
+                }
+                if is_unsupported_keyword(&s) || is_type_word(&s) {
+                    return Self::err_at(t, format!("expected an expression, found `{s}`"));
+                }
+                Self::err_at(
+                    t,
+                    format!("undeclared register `{s}` (declare it: `int {s} = ...;`)"),
+                )
+            }
+            other => Self::err_at(t, format!("expected an expression, found {other}")),
         }
+    }
+
+    /// An atomic call in an expression, after its name.
+    fn call_expr(
+        &mut self,
+        cx: &mut ThreadCx,
+        name: &Token,
+        f: Func,
+        explicit: bool,
+    ) -> Result<Expr, ParseError> {
+        let fname = tok_name(name);
+        let seq = MemOrder::SeqCst;
+        if matches!(f, Func::Store | Func::Fence) {
+            return Self::err_at(name, format!("`{fname}` returns no value"));
+        }
+        self.expect_sym("(", &format!("after `{fname}`"))?;
+        let e = match f {
+            Func::Load => {
+                let addr = self.expr(cx)?;
+                let mo = if explicit {
+                    self.comma()?;
+                    self.mo_arg()?
+                } else {
+                    seq
+                };
+                Expr::Load {
+                    addr: Box::new(addr),
+                    mo: Some(mo),
+                }
+            }
+            Func::Rmw(op) => {
+                let addr = self.expr(cx)?;
+                self.comma()?;
+                let operand = self.expr(cx)?;
+                let mo = if explicit {
+                    self.comma()?;
+                    self.mo_arg()?
+                } else {
+                    seq
+                };
+                Expr::Rmw {
+                    addr: Box::new(addr),
+                    op,
+                    operand: Box::new(operand),
+                    mo,
+                }
+            }
+            Func::Cas { weak } => {
+                let addr = self.expr(cx)?;
+                self.comma()?;
+                let expected = if self.is_sym("&")? {
+                    let amp = self.next()?;
+                    let (n, nt) = self.expect_ident("a register or a location after `&`")?;
+                    match (cx.reg(&n), self.location(&n)) {
+                        (Some(r), _) => Expected::Reg(r),
+                        (None, Some(l)) => Expected::Mem(Box::new(Expr::Addr(l))),
+                        _ => {
+                            let _ = amp;
+                            return Self::err_at(&nt, format!("`{n}`: the expected value must be a register of this thread or a location"));
+                        }
+                    }
+                } else {
+                    Expected::Mem(Box::new(self.expr(cx)?))
+                };
+                self.comma()?;
+                let desired = self.expr(cx)?;
+                let (success, failure) = if explicit {
+                    self.comma()?;
+                    let s = self.mo_arg()?;
+                    self.comma()?;
+                    (s, self.mo_arg()?)
+                } else {
+                    (seq, seq)
+                };
+                Expr::Cas {
+                    addr: Box::new(addr),
+                    expected,
+                    desired: Box::new(desired),
+                    success,
+                    failure,
+                    weak,
+                }
+            }
+            Func::Store | Func::Fence => unreachable!("handled above"),
+        };
+        self.close_call(&fname)?;
+        Ok(e)
+    }
+
+    /// `{mb}(addr, add, unless)` after `__atomic_add_unless`.
+    fn add_unless(&mut self, cx: &mut ThreadCx) -> Result<Expr, ParseError> {
+        self.expect_sym("{", "after `__atomic_add_unless`")?;
+        let (a, at) = self.expect_ident("an annotation (`mb`)")?;
+        if a != "mb" {
+            return Self::err_at(
+                &at,
+                format!("`{{{a}}}`: only `__atomic_add_unless{{mb}}` is supported"),
+            );
+        }
+        self.expect_sym("}", "after the annotation")?;
+        self.expect_sym("(", "after `__atomic_add_unless{mb}`")?;
+        let addr = self.expr(cx)?;
+        self.comma()?;
+        let add = self.expr(cx)?;
+        self.comma()?;
+        let unless = self.expr(cx)?;
+        self.close_call("__atomic_add_unless")?;
+        Ok(Expr::AddUnless {
+            addr: Box::new(addr),
+            add: Box::new(add),
+            unless: Box::new(unless),
+            mo: MemOrder::SeqCst,
+        })
     }
 
     fn mo_arg(&mut self) -> Result<MemOrder, ParseError> {
@@ -1097,128 +1594,6 @@ impl<'a> Parser<'a> {
 
     fn comma(&mut self) -> Result<(), ParseError> {
         self.expect_sym(",", "between arguments").map(|_| ())
-    }
-
-    /// An atomic call after its name; `dst` is where its result goes.
-    fn call(
-        &mut self,
-        cx: &mut ThreadCx,
-        name: &Token,
-        f: Func,
-        explicit: bool,
-        dst: Option<RegId>,
-    ) -> Result<(), ParseError> {
-        let fname = match &name.tok {
-            Tok::Ident(s) => s.clone(),
-            _ => String::new(),
-        };
-        self.expect_sym("(", &format!("after `{fname}`"))?;
-        let seq = MemOrder::SeqCst;
-        let instr = match f {
-            Func::Load => {
-                let loc = self.loc_arg(cx)?;
-                let mo = if explicit {
-                    self.comma()?;
-                    self.mo_arg()?
-                } else {
-                    seq
-                };
-                let Some(dst) = dst else {
-                    return Self::err_at(
-                        name,
-                        format!("the value `{fname}` reads must go to a register: `int r = {fname}(...);`"),
-                    );
-                };
-                Instr::Load { dst, loc, mo }
-            }
-            Func::Store => {
-                let loc = self.loc_arg(cx)?;
-                self.comma()?;
-                let value = self.operand(cx)?;
-                let mo = if explicit {
-                    self.comma()?;
-                    self.mo_arg()?
-                } else {
-                    seq
-                };
-                if dst.is_some() {
-                    return Self::err_at(name, format!("`{fname}` returns no value"));
-                }
-                Instr::Store { loc, value, mo }
-            }
-            Func::Rmw(op) => {
-                let loc = self.loc_arg(cx)?;
-                self.comma()?;
-                let operand = self.operand(cx)?;
-                let mo = if explicit {
-                    self.comma()?;
-                    self.mo_arg()?
-                } else {
-                    seq
-                };
-                Instr::Rmw {
-                    dst,
-                    loc,
-                    op,
-                    operand,
-                    mo,
-                }
-            }
-            Func::Cas => {
-                let loc = self.loc_arg(cx)?;
-                self.comma()?;
-                let amp = self.next()?;
-                if amp.tok != Tok::Sym("&") {
-                    return Self::err_at(
-                        &amp,
-                        format!("expected `&r` (the address of the register holding the expected value), found {}", amp.tok),
-                    );
-                }
-                let (rname, rt) = self.expect_ident("a register")?;
-                let Some(expected) = cx.reg(&rname) else {
-                    return Self::err_at(
-                        &rt,
-                        format!("`{rname}`: the expected value must be a declared register of this thread"),
-                    );
-                };
-                self.comma()?;
-                let desired = self.operand(cx)?;
-                let (success, failure) = if explicit {
-                    self.comma()?;
-                    let s = self.mo_arg()?;
-                    self.comma()?;
-                    (s, self.mo_arg()?)
-                } else {
-                    (seq, seq)
-                };
-                Instr::Cas {
-                    dst,
-                    loc,
-                    expected,
-                    desired,
-                    success,
-                    failure,
-                }
-            }
-            Func::Fence => {
-                let mo = self.mo_arg()?;
-                if dst.is_some() {
-                    return Self::err_at(name, format!("`{fname}` returns no value"));
-                }
-                Instr::Fence { mo }
-            }
-        };
-        let t = self.next()?;
-        if t.tok != Tok::Sym(")") {
-            let what = if t.tok == Tok::Sym(",") {
-                format!("too many arguments to `{fname}`")
-            } else {
-                format!("expected `)` to close `{fname}(`, found {}", t.tok)
-            };
-            return Self::err_at(&t, what);
-        }
-        cx.instrs.push(instr);
-        Ok(())
     }
 
     fn condition(&mut self) -> Result<Condition, ParseError> {
@@ -1260,15 +1635,15 @@ impl<'a> Parser<'a> {
     }
 
     fn conj(&mut self, depth: usize) -> Result<Prop, ParseError> {
-        let mut p = self.unary(depth)?;
+        let mut p = self.prop_unary(depth)?;
         while self.eat_sym("/\\")? {
-            let q = self.unary(depth)?;
+            let q = self.prop_unary(depth)?;
             p = Prop::And(Box::new(p), Box::new(q));
         }
         Ok(p)
     }
 
-    fn unary(&mut self, depth: usize) -> Result<Prop, ParseError> {
+    fn prop_unary(&mut self, depth: usize) -> Result<Prop, ParseError> {
         let t = self.peek()?.clone();
         self.prop_nodes += 1;
         if depth > MAX_DEPTH || self.prop_nodes > MAX_PROP_NODES {
@@ -1277,7 +1652,7 @@ impl<'a> Parser<'a> {
         match &t.tok {
             Tok::Sym("~") => {
                 self.next()?;
-                Ok(Prop::Not(Box::new(self.unary(depth + 1)?)))
+                Ok(Prop::Not(Box::new(self.prop_unary(depth + 1)?)))
             }
             Tok::Sym("(") => {
                 self.next()?;
@@ -1303,7 +1678,17 @@ impl<'a> Parser<'a> {
                         return Self::err_at(&op, format!("expected `=` or `!=`, found {other}"))
                     }
                 };
-                let v = self.constant("an integer value")?;
+                let v = match &self.peek()?.tok {
+                    Tok::Ident(_) | Tok::Sym("&") => {
+                        self.eat_sym("&")?;
+                        let (name, nt) = self.expect_ident("a location")?;
+                        match self.location(&name) {
+                            Some(l) => addr_value(l),
+                            None => return Self::err_at(&nt, format!("unknown location `{name}`")),
+                        }
+                    }
+                    _ => self.constant("an integer value")?,
+                };
                 let eq = Prop::Eq(atom, v);
                 Ok(if negate { Prop::Not(Box::new(eq)) } else { eq })
             }
@@ -1347,8 +1732,8 @@ impl<'a> Parser<'a> {
 }
 
 fn unknown_function(name: &str) -> String {
-    if name == "atomic_compare_exchange_weak" || name == "atomic_compare_exchange_weak_explicit" {
-        format!("`{name}` is not supported (it may fail spuriously): use the `_strong` form")
+    if is_linux_word(name) {
+        LINUX_KERNEL.to_string()
     } else {
         format!("unknown function `{name}`: only C11 atomic calls are supported")
     }
@@ -1376,72 +1761,9 @@ pub fn to_c(t: &Litmus) -> String {
         for r in &th.regs {
             out.push_str(&format!("  int {r};\n"));
         }
-        let operand = |o: &Operand| match o {
-            Operand::Const(v) => v.to_string(),
-            Operand::Reg(r) => th.regs[*r].clone(),
-        };
-        let mo = |m: &MemOrder| format!("memory_order_{}", m.as_str());
-        let assign = |dst: &Option<RegId>| match dst {
-            Some(r) => format!("{} = ", th.regs[*r]),
-            None => String::new(),
-        };
-        for i in &th.instrs {
-            let line = match i {
-                Instr::Assign { dst, value } => format!("{} = {}", th.regs[*dst], operand(value)),
-                Instr::Load { dst, loc, mo: m } => format!(
-                    "{} = atomic_load_explicit({}, {})",
-                    th.regs[*dst],
-                    t.locations[*loc],
-                    mo(m)
-                ),
-                Instr::Store { loc, value, mo: m } => format!(
-                    "atomic_store_explicit({}, {}, {})",
-                    t.locations[*loc],
-                    operand(value),
-                    mo(m)
-                ),
-                Instr::Rmw {
-                    dst,
-                    loc,
-                    op,
-                    operand: v,
-                    mo: m,
-                } => {
-                    let f = match op {
-                        RmwOp::Xchg => "exchange",
-                        RmwOp::Add => "fetch_add",
-                        RmwOp::Sub => "fetch_sub",
-                        RmwOp::And => "fetch_and",
-                        RmwOp::Or => "fetch_or",
-                        RmwOp::Xor => "fetch_xor",
-                    };
-                    format!(
-                        "{}atomic_{f}_explicit({}, {}, {})",
-                        assign(dst),
-                        t.locations[*loc],
-                        operand(v),
-                        mo(m)
-                    )
-                }
-                Instr::Cas {
-                    dst,
-                    loc,
-                    expected,
-                    desired,
-                    success,
-                    failure,
-                } => format!(
-                    "{}atomic_compare_exchange_strong_explicit({}, &{}, {}, {}, {})",
-                    assign(dst),
-                    t.locations[*loc],
-                    th.regs[*expected],
-                    operand(desired),
-                    mo(success),
-                    mo(failure)
-                ),
-                Instr::Fence { mo: m } => format!("atomic_thread_fence({})", mo(m)),
-            };
-            out.push_str(&format!("  {line};\n"));
+        let p = Printer { t, regs: &th.regs };
+        for s in &th.code() {
+            p.stmt(s, 1, &mut out);
         }
         out.push_str("}\n");
     }
@@ -1461,11 +1783,142 @@ pub fn to_c(t: &Litmus) -> String {
     out
 }
 
+struct Printer<'a> {
+    t: &'a Litmus,
+    regs: &'a [String],
+}
+
+impl Printer<'_> {
+    fn mo(m: &MemOrder) -> String {
+        format!("memory_order_{}", m.as_str())
+    }
+
+    fn expr(&self, e: &Expr) -> String {
+        match e {
+            Expr::Const(v) => v.to_string(),
+            Expr::Reg(r) => self.regs[*r].clone(),
+            Expr::Addr(l) => self.t.locations[*l].clone(),
+            Expr::Un(op, a) => format!("{}({})", op.as_str(), self.expr(a)),
+            Expr::Bin(op, a, b) => format!("({} {} {})", self.expr(a), op.as_str(), self.expr(b)),
+            Expr::Load { addr, mo: None } => format!("*({})", self.expr(addr)),
+            Expr::Load { addr, mo: Some(m) } => {
+                format!("atomic_load_explicit({}, {})", self.expr(addr), Self::mo(m))
+            }
+            Expr::Rmw {
+                addr,
+                op,
+                operand,
+                mo,
+            } => {
+                let f = match op {
+                    RmwOp::Xchg => "exchange",
+                    RmwOp::Add => "fetch_add",
+                    RmwOp::Sub => "fetch_sub",
+                    RmwOp::And => "fetch_and",
+                    RmwOp::Or => "fetch_or",
+                    RmwOp::Xor => "fetch_xor",
+                };
+                format!(
+                    "atomic_{f}_explicit({}, {}, {})",
+                    self.expr(addr),
+                    self.expr(operand),
+                    Self::mo(mo)
+                )
+            }
+            Expr::AddUnless {
+                addr, add, unless, ..
+            } => format!(
+                "__atomic_add_unless{{mb}}({}, {}, {})",
+                self.expr(addr),
+                self.expr(add),
+                self.expr(unless)
+            ),
+            Expr::Cas {
+                addr,
+                expected,
+                desired,
+                success,
+                failure,
+                weak,
+            } => {
+                let exp = match expected {
+                    Expected::Reg(r) => format!("&{}", self.regs[*r]),
+                    Expected::Mem(e) => self.expr(e),
+                };
+                format!(
+                    "atomic_compare_exchange_{}_explicit({}, {exp}, {}, {}, {})",
+                    if *weak { "weak" } else { "strong" },
+                    self.expr(addr),
+                    self.expr(desired),
+                    Self::mo(success),
+                    Self::mo(failure)
+                )
+            }
+        }
+    }
+
+    fn stmt(&self, s: &Stmt, depth: usize, out: &mut String) {
+        let pad = "  ".repeat(depth);
+        match s {
+            Stmt::Assign { dst, value } => out.push_str(&format!(
+                "{pad}{} = {};\n",
+                self.regs[*dst],
+                self.expr(value)
+            )),
+            Stmt::Eval(e) => out.push_str(&format!("{pad}{};\n", self.expr(e))),
+            Stmt::Store {
+                addr,
+                value,
+                mo: Some(m),
+            } => out.push_str(&format!(
+                "{pad}atomic_store_explicit({}, {}, {});\n",
+                self.expr(addr),
+                self.expr(value),
+                Self::mo(m)
+            )),
+            Stmt::Store {
+                addr,
+                value,
+                mo: None,
+            } => out.push_str(&format!(
+                "{pad}*({}) = {};\n",
+                self.expr(addr),
+                self.expr(value)
+            )),
+            Stmt::Fence(m) => {
+                out.push_str(&format!("{pad}atomic_thread_fence({});\n", Self::mo(m)))
+            }
+            Stmt::If { cond, then, els } => {
+                out.push_str(&format!("{pad}if ({}) {{\n", self.expr(cond)));
+                for s in then {
+                    self.stmt(s, depth + 1, out);
+                }
+                if els.is_empty() {
+                    out.push_str(&format!("{pad}}}\n"));
+                } else {
+                    out.push_str(&format!("{pad}}} else {{\n"));
+                    for s in els {
+                        self.stmt(s, depth + 1, out);
+                    }
+                    out.push_str(&format!("{pad}}}\n"));
+                }
+            }
+            Stmt::While { cond, body } => {
+                out.push_str(&format!("{pad}while ({}) {{\n", self.expr(cond)));
+                for s in body {
+                    self.stmt(s, depth + 1, out);
+                }
+                out.push_str(&format!("{pad}}}\n"));
+            }
+        }
+    }
+}
+
 /// herd's spelling of a proposition, fully parenthesised.
 pub fn prop_text(t: &Litmus, p: &Prop) -> String {
     match p {
         Prop::True => "true".into(),
-        Prop::Eq(a, v) => format!("{}={v}", t.atom_name(*a)),
+        Prop::Eq(a, v) => format!("{}={}", t.atom_name(*a), t.render_value(*v)),
         Prop::Not(p) => format!("~({})", prop_text(t, p)),
         Prop::And(a, b) => format!("({} /\\ {})", prop_text(t, a), prop_text(t, b)),
         Prop::Or(a, b) => format!("({} \\/ {})", prop_text(t, a), prop_text(t, b)),

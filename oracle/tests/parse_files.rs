@@ -60,3 +60,18 @@ fn expected_tsv_lists_every_file_once_with_a_verdict_and_a_source() {
     on_disk.sort();
     assert_eq!(listed, on_disk);
 }
+
+#[test]
+fn every_file_gets_its_expected_rc11_observation() {
+    let tsv = std::fs::read_to_string(folder().join("expected.tsv")).unwrap();
+    let mut checked = 0;
+    for line in tsv.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let text = std::fs::read_to_string(folder().join(cols[0])).unwrap();
+        let t = orderhunt_oracle::parse::parse(&text).unwrap();
+        let p = orderhunt_oracle::predict(&t, orderhunt_oracle::Model::Rc11).unwrap();
+        assert_eq!(p.observation.as_str(), cols[1], "{}", cols[0]);
+        checked += 1;
+    }
+    assert!(checked >= 46, "{checked} files checked");
+}

@@ -1,19 +1,41 @@
 //! The parser never panics: on arbitrary text, and on truncations and
-//! small mutations of the valid files of `litmus/`.
+//! small mutations of the valid files of `litmus/` and of herdtools7's C11
+//! tests (`tests/fixtures/herdtools7-c11/files/`: branches, plain accesses,
+//! expressions, CAS with the expected value in memory, 128-bit types,
+//! comments, a Linux-kernel file). A mutation that still parses prints
+//! and parses back to the same test, and the oracle decides it or says
+//! why not, without panicking.
 
-use orderhunt_oracle::parse::parse;
+use orderhunt_oracle::exec::{for_each_execution_with, Options};
+use orderhunt_oracle::parse::{parse, to_c};
 use proptest::prelude::*;
+use std::path::{Path, PathBuf};
+
+fn litmus_in(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            litmus_in(&p, out);
+        } else if p.extension().is_some_and(|e| e == "litmus") {
+            out.push(p);
+        }
+    }
+}
 
 fn valid_files() -> Vec<String> {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../litmus");
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "litmus"))
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    litmus_in(&root.join("../litmus"), &mut paths);
+    litmus_in(
+        &root.join("tests/fixtures/herdtools7-c11/files"),
+        &mut paths,
+    );
+    paths.sort();
+    assert!(paths.len() > 100, "{} files", paths.len());
+    paths
+        .iter()
         .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect();
-    v.sort();
-    v
+        .collect()
 }
 
 /// Snippets a mutation may insert: the format's own tokens, so that the
@@ -57,6 +79,29 @@ const SNIPPETS: &[&str] = &[
     "locations",
     "true",
     "if",
+    "if (r0 == 1) {",
+    "} else {",
+    "while (r0) {",
+    "*x = 1;",
+    "int r9 = *x;",
+    "*r0",
+    "&x",
+    "+",
+    "==",
+    "&&",
+    "||",
+    "<",
+    "^",
+    "int* ",
+    "__int128 ",
+    "regions: x:PROP\n",
+    "Variant=S128\n",
+    "WRITE_ONCE(*x, 1);",
+    "READ_ONCE(",
+    "smp_mb();",
+    "atomic_compare_exchange_weak(",
+    "atomic_compare_exchange_strong(x, y, 2)",
+    "atomic_fetch_add(",
     "\n",
     "atomic_load_explicit(",
     "atomic_store_explicit(",
@@ -114,6 +159,10 @@ proptest! {
             let b = char_boundary(&f, a + del);
             f.replace_range(a..b.max(a), ins);
         }
-        let _ = parse(&f);
+        if let Ok(t) = parse(&f) {
+            prop_assert_eq!(parse(&to_c(&t)), Ok(t.clone()));
+            let small = Options { limit: 20_000, ..Options::default() };
+            let _ = for_each_execution_with(&t, small, |_| {});
+        }
     }
 }

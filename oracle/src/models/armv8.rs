@@ -18,17 +18,23 @@
 //! | fence release / acq_rel / seq_cst | `DMB ISH` | dmb.full |
 //! | fence relaxed | nothing | |
 //!
+//! Plain (non-atomic) loads and stores compile to `LDR` and `STR`, like
+//! relaxed ones: at this level they have no undefined behaviour, a data
+//! race is just a race.
+//!
 //! Dependencies come from register dataflow: `data` from a read to a write
-//! whose value was computed from it; `ctrl` from the read of a CAS (and
-//! the reads its `expected` register came from) to every event after the
-//! CAS, since the compiled loop branches on the comparison. There are no
-//! address dependencies (no pointers) and no `ISB`.
+//! whose value was computed from it; `addr` from a read to an access whose
+//! address was (a pointer loaded, then dereferenced); `ctrl` from a read
+//! to every event after a branch on it: an `if`, a loop test, and the
+//! compare of a compiled CAS (and the reads its expected value came
+//! from). There is no `ISB`.
 //!
 //! Axioms:
 //! * `internal`: `acyclic (po-loc | fr | co | rf)`;
 //! * `external`: `acyclic ob`, `ob = obs | dob | aob | bob` with
 //!   `obs = rfe | fre | coe`,
-//!   `dob = data | ctrl; [W] | (ctrl | data); coi | data; rfi`,
+//!   `dob = addr | data | ctrl; [W] | addr; po; [W] | (ctrl | data); coi |
+//!   (addr | data); rfi`,
 //!   `aob = rmw | [range(rmw)]; rfi; [A | Q]`,
 //!   `bob = po; [dmb.full]; po | [L]; po; [A] | [R]; po; [dmb.ld]; po |
 //!   [A | Q]; po | po; [L] | po; [L]; coi`;
@@ -103,10 +109,12 @@ pub fn check(ex: &Execution<'_>, rcpc: bool) -> Result<(), &'static str> {
 
     let obs = ex.rfe().union(&ex.fre()).union(&ex.coe());
     let dob = sk
-        .data
+        .addr
+        .union(&sk.data)
         .union(&sk.ctrl.rng(sk.writes))
+        .union(&sk.addr.seq(po).rng(sk.writes))
         .union(&sk.ctrl.union(&sk.data).seq(&coi))
-        .union(&sk.data.seq(&rfi));
+        .union(&sk.addr.union(&sk.data).seq(&rfi));
     let rmw_writes = sk.rmw.range();
     let aob = sk.rmw.union(&rfi.restrict(rmw_writes, a | q));
     let bob = po

@@ -6,9 +6,11 @@ pub mod rc11;
 pub mod sc;
 pub mod x86;
 
-use crate::exec::{for_each_execution, Execution, OracleError, Stats, MAX_CANDIDATES};
+use crate::exec::{
+    for_each_execution_with, Execution, Options, OracleError, Stats, MAX_CANDIDATES,
+};
 use crate::model::{Litmus, Observation, Quantifier, State};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// A memory model the oracle decides.
@@ -96,9 +98,21 @@ pub struct Prediction {
     pub observation: Observation,
     /// The number of consistent candidate executions.
     pub executions: usize,
+    /// RC11 only: the allowed states some consistent execution reaches
+    /// with a data race (rc11.cat's `dr`), each with the races of those
+    /// executions. Not empty means the test's behaviour is undefined
+    /// (herd7's `Undef`, with `Flag *undef*`). The hardware models have
+    /// no undefined behaviour: for them this is always empty.
+    pub races: BTreeMap<State, BTreeSet<rc11::Race>>,
 }
 
 impl Prediction {
+    /// Whether some consistent execution has a data race: the test's
+    /// behaviour is undefined under this model (RC11 only).
+    pub fn racy(&self) -> bool {
+        !self.races.is_empty()
+    }
+
     /// Whether the test's condition is validated under this model (herd7's
     /// `Ok`/`No`): see [`validated`].
     pub fn validated(&self, litmus: &Litmus) -> bool {
@@ -142,14 +156,36 @@ pub fn predict(litmus: &Litmus, model: Model) -> Result<Prediction, OracleError>
 /// The predictions of several models from one enumeration of the
 /// candidate executions (cheaper than one [`predict`] per model).
 pub fn predict_all(litmus: &Litmus, models: &[Model]) -> Result<Vec<Prediction>, OracleError> {
+    predict_all_with(litmus, models, Options::default())
+}
+
+/// [`predict_all`] with every enumeration option (the bound on candidate
+/// executions, the loop unrolling bound).
+pub fn predict_all_with(
+    litmus: &Litmus,
+    models: &[Model],
+    options: Options,
+) -> Result<Vec<Prediction>, OracleError> {
     let mut allowed = vec![BTreeSet::new(); models.len()];
     let mut executions = vec![0usize; models.len()];
-    for_each_execution(litmus, MAX_CANDIDATES, |ex| {
+    let mut races: Vec<BTreeMap<State, BTreeSet<rc11::Race>>> = vec![BTreeMap::new(); models.len()];
+    for_each_execution_with(litmus, options, |ex| {
+        // An SC-consistent execution (`po | rf | co | fr` acyclic) is
+        // consistent under every model here: each one's ordering relations
+        // lie within `(po | rf | co | fr)+`. Checking SC first saves the
+        // other checks for those.
+        let sc = models.len() > 1 && Model::Sc.consistent(ex);
         for (k, model) in models.iter().enumerate() {
-            if model.consistent(ex) {
+            if sc || model.consistent(ex) {
                 executions[k] += 1;
                 if !allowed[k].contains(&ex.state) {
                     allowed[k].insert(ex.state.clone());
+                }
+                if *model == Model::Rc11 {
+                    let dr = rc11::races(ex);
+                    if !dr.is_empty() {
+                        races[k].entry(ex.state.clone()).or_default().extend(dr);
+                    }
                 }
             }
         }
@@ -158,11 +194,13 @@ pub fn predict_all(litmus: &Litmus, models: &[Model]) -> Result<Vec<Prediction>,
         .iter()
         .zip(allowed)
         .zip(executions)
-        .map(|((&model, allowed), executions)| Prediction {
+        .zip(races)
+        .map(|(((&model, allowed), executions), races)| Prediction {
             model,
             observation: observation(litmus, &allowed),
             allowed,
             executions,
+            races,
         })
         .collect())
 }
@@ -183,5 +221,13 @@ pub fn candidate_states(litmus: &Litmus) -> Result<BTreeSet<State>, OracleError>
 /// Calls `f` on every candidate execution of `litmus` (for diagnostics and
 /// custom checks), with the default bound on their number.
 pub fn enumerate(litmus: &Litmus, f: impl FnMut(&Execution<'_>)) -> Result<Stats, OracleError> {
-    for_each_execution(litmus, MAX_CANDIDATES, f)
+    for_each_execution_with(
+        litmus,
+        Options {
+            limit: MAX_CANDIDATES,
+            prune: false,
+            ..Options::default()
+        },
+        f,
+    )
 }

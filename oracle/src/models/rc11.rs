@@ -1,7 +1,10 @@
 //! RC11: Lahav, Vafeiadis, Kang, Hur, Dreyer, "Repairing sequential
 //! consistency in C/C++11" (PLDI 2017), §3, as coded in herdtools7's
-//! `rc11.cat`, for programs whose every shared access is atomic (so the
-//! data-race clause never applies).
+//! `rc11.cat`. Plain (non-atomic) accesses carry no C11 order: they take
+//! no part in release sequences, synchronisation or `psc`; a consistent
+//! execution in which one races with another access (`dr`, see [`races`])
+//! makes the test's behaviour undefined (`undefined_unless empty dr`):
+//! the prediction flags the state racy, as herd7 prints `Undef`.
 //!
 //! With `sb = po`, `mo = co`, `rb = fr \ id`, `eco = (rf | mo | rb)+`:
 //! * release sequence `rs = [W]; (sb & loc)?; [W]; (rf; rmw)*`;
@@ -31,18 +34,141 @@
 //! the read carries the RMW's order for `[ACQ]` and `[SC]`, the write for
 //! `[REL]` and `[SC]`. A failed CAS is a read with the failure order.
 
-use crate::exec::Execution;
-use crate::model::MemOrder;
+use crate::exec::{Access, Execution, Kind};
+use crate::model::{Litmus, LocId, MemOrder, Value};
+use crate::rel::{members, Rel};
+use std::fmt;
+
+/// `hb = (sb | sw)+`, with `rs` and `sw` over atomic accesses only (a
+/// plain access has no `RLX` tag, so it neither heads nor ends a
+/// synchronisation).
+pub fn happens_before(ex: &Execution<'_>) -> Rel {
+    let sk = ex.sk;
+    let sb = &sk.po;
+    let (r, w, f) = (sk.reads, sk.writes, sk.fences);
+    let atomic = sk.set(|e| !e.na);
+    let rel = sk.set(|e| (e.is_write() || e.is_fence()) && !e.na && e.mo.is_release());
+    let acq = sk.set(|e| (e.is_read() || e.is_fence()) && !e.na && e.mo.is_acquire());
+    let rf_rmw_star = ex.rf.seq(&sk.rmw).star();
+    let rs = sk
+        .id(w)
+        .union(&sb.inter(&sk.loc).restrict(w, w & atomic))
+        .seq(&rf_rmw_star);
+    let release_head = sk.id(rel).union(&sb.dom(rel & f));
+    let acquire_tail = sk.id(acq & r).union(&sb.rng(acq & f));
+    let sw = release_head
+        .seq(&rs)
+        .seq(&ex.rf.rng(r & atomic))
+        .seq(&acquire_tail);
+    sb.union(&sw).plus()
+}
+
+/// One side of a data race.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RaceAccess {
+    pub thread: usize,
+    /// The statement of the thread (counted in the order the thread's
+    /// statements start, from 1).
+    pub instr: usize,
+    /// Whether it is a write (else a read).
+    pub write: bool,
+    pub loc: LocId,
+    /// Whether the access is atomic (one side of a race at least is not).
+    pub atomic: bool,
+    /// The value read or written.
+    pub value: Value,
+}
+
+/// Two accesses of different threads to one location, at least one a
+/// write and at least one non-atomic, unordered by `hb`: rc11.cat's `dr`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Race(pub RaceAccess, pub RaceAccess);
+
+impl RaceAccess {
+    /// `1:R x=0 (non-atomic)`.
+    pub fn describe(&self, litmus: &Litmus) -> String {
+        format!(
+            "{}:{} {}={} ({})",
+            self.thread,
+            if self.write { "W" } else { "R" },
+            litmus.locations.get(self.loc).map_or("?", |s| s.as_str()),
+            litmus.render_value(self.value),
+            if self.atomic { "atomic" } else { "non-atomic" }
+        )
+    }
+}
+
+impl Race {
+    /// `0:W x=1 (non-atomic) / 1:R x=0 (non-atomic)`.
+    pub fn describe(&self, litmus: &Litmus) -> String {
+        format!("{} / {}", self.0.describe(litmus), self.1.describe(litmus))
+    }
+}
+
+impl fmt::Display for RaceAccess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{} loc{}={}",
+            self.thread,
+            if self.write { "W" } else { "R" },
+            self.loc,
+            self.value
+        )
+    }
+}
+
+/// The data races of an execution, rc11.cat's
+/// `dr = (cnf & ext) \ (hb | hb^-1 | A * A)` with
+/// `cnf = ((W * _) | (_ * W)) & loc` minus the initial writes. Empty when
+/// every access is atomic.
+pub fn races(ex: &Execution<'_>) -> Vec<Race> {
+    let sk = ex.sk;
+    let na = sk.set(|e| e.na);
+    if na == 0 {
+        return Vec::new();
+    }
+    let hb = happens_before(ex);
+    let mut out = Vec::new();
+    for a in members(na) {
+        let ea = &sk.events[a];
+        for b in members(sk.loc.row(a) & sk.ext.row(a) & !sk.inits) {
+            let eb = &sk.events[b];
+            if !(ea.is_write() || eb.is_write())
+                || eb.kind == Kind::Fence
+                || eb.access == Access::Init
+                || hb.has(a, b)
+                || hb.has(b, a)
+            {
+                continue;
+            }
+            let side = |i: usize| {
+                let e = &sk.events[i];
+                RaceAccess {
+                    thread: e.thread.unwrap_or(usize::MAX),
+                    instr: e.instr,
+                    write: e.is_write(),
+                    loc: e.loc.unwrap_or(usize::MAX),
+                    atomic: !e.na,
+                    value: ex.values[i],
+                }
+            };
+            let (x, y) = (side(a), side(b));
+            out.push(if x <= y { Race(x, y) } else { Race(y, x) });
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
 
 /// `Ok` if the execution is RC11-consistent, else the name of the violated
 /// axiom.
 pub fn check(ex: &Execution<'_>) -> Result<(), &'static str> {
     let sk = ex.sk;
     let sb = &sk.po;
-    let (r, w, f) = (sk.reads, sk.writes, sk.fences);
-    let rel = sk.set(|e| (e.is_write() || e.is_fence()) && e.mo.is_release());
-    let acq = sk.set(|e| (e.is_read() || e.is_fence()) && e.mo.is_acquire());
-    let sc = sk.set(|e| e.mo == MemOrder::SeqCst);
+    let f = sk.fences;
+    let sc = sk.set(|e| e.mo == MemOrder::SeqCst && !e.na);
     let fsc = sc & f;
 
     let rb = ex.fr.minus(&sk.id(sk.all()));
@@ -50,15 +176,7 @@ pub fn check(ex: &Execution<'_>) -> Result<(), &'static str> {
     let eco = ex.rf.union(mo).union(&rb).plus();
 
     // Release sequences and synchronisation.
-    let rf_rmw_star = ex.rf.seq(&sk.rmw).star();
-    let rs = sk
-        .id(w)
-        .union(&sb.inter(&sk.loc).restrict(w, w))
-        .seq(&rf_rmw_star);
-    let release_head = sk.id(rel).union(&sb.dom(rel & f));
-    let acquire_tail = sk.id(acq & r).union(&sb.rng(acq & f));
-    let sw = release_head.seq(&rs).seq(&ex.rf.rng(r)).seq(&acquire_tail);
-    let hb = sb.union(&sw).plus();
+    let hb = happens_before(ex);
 
     if !hb.is_irreflexive() || !hb.seq(&eco).is_irreflexive() {
         return Err("coherence");

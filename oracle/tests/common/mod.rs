@@ -142,6 +142,7 @@ pub fn with_quantifier(
             name: format!("P{t}"),
             regs,
             instrs,
+            body: Vec::new(),
         });
     }
     let mut prop = Prop::True;
