@@ -38,6 +38,9 @@ if [[ "${ORDERHUNT_QUICK:-0}" != 1 ]]; then
   bash scripts/example.sh
 fi
 
+step "public API of the orderhunt crate (rustdoc JSON vs docs/public-api.txt)"
+bash scripts/public-api.sh
+
 step "cargo package (every publishable crate, built from its tarball)"
 bash scripts/package.sh
 
