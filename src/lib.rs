@@ -103,8 +103,9 @@
 pub use orderhunt_core::api::{Outcome, Slot, Test, MAX_ACTORS};
 pub use orderhunt_core::check;
 pub use orderhunt_core::registry::{IntoScenario, Origin};
+pub use orderhunt_core::scenario::Way::{self, Skip};
 pub use orderhunt_core::scenario::{
-    Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario, Tally,
+    Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario, Tally, Ways,
 };
 /// Atomics, fences, threads and the payload cell: `std`'s, or loom's
 /// under `--cfg loom`. Write your test's synchronization with these.
@@ -129,6 +130,8 @@ pub mod report;
 // The binary's modules. They are `pub` only because the `orderhunt`
 // binary (src/main.rs) and the integration tests (tests/) are other crates
 // that drive them; they are hidden from the docs and not part of the API.
+#[doc(hidden)]
+pub mod cargo;
 #[doc(hidden)]
 pub mod cli;
 #[doc(hidden)]

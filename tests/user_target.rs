@@ -139,3 +139,43 @@ fn a_panicking_actor_names_the_scenario_and_actor_and_the_report_is_written() {
         .unwrap()
         .contains("actor 1 panicked"));
 }
+
+#[test]
+fn under_libtest_a_panicking_actor_fails_only_its_own_test() {
+    let out = target()
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(101),
+        "libtest's failure code: {text}"
+    );
+    assert!(
+        text.contains("test flag ... ok"),
+        "the other tests still run: {text}"
+    );
+    assert!(text.contains("test panics ... FAILED"), "{text}");
+    assert!(text.contains("test undeclared ... FAILED"), "{text}");
+    // The failure names the scenario, the actor and the panic message.
+    assert!(
+        text.contains("`panics`")
+            && text.contains("actor 1")
+            && text.contains("the user's actor gave up"),
+        "{text}"
+    );
+    assert!(text.contains("1 passed; 2 failed"), "{text}");
+    // One name for an undeclared outcome, with how to declare it.
+    assert!(text.contains("undeclared outcome"), "{text}");
+    assert!(text.contains(".acceptable("), "{text}");
+    // Each test's machine-readable result line, for `cargo orderhunt`.
+    for t in ["flag", "panics", "undeclared"] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("orderhunt-result: ")
+                    && l.contains(&format!("\"test\":\"{t}\""))),
+            "{t}: {text}"
+        );
+    }
+}

@@ -41,11 +41,28 @@ pub fn run(registry: &Registry, args: &ListArgs) -> Result<i32> {
         );
         return Ok(0);
     }
-    println!(
-        "{:<22} {:<10} {:<15} {:<6} DESCRIPTION",
-        "NAME", "EXPECT", "ARTICLE", "ACTORS"
-    );
-    for s in registry.all() {
+    // The ARTICLE column only when some scenario comes from the article
+    // (the built-in catalog); names set the first column's width.
+    let all = registry.all();
+    let article = all.iter().any(|s| s.info().article.is_some());
+    let w = all
+        .iter()
+        .map(|s| s.info().name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(22);
+    if article {
+        println!(
+            "{:<w$} {:<10} {:<15} {:<6} DESCRIPTION",
+            "NAME", "EXPECT", "ARTICLE", "ACTORS"
+        );
+    } else {
+        println!(
+            "{:<w$} {:<10} {:<6} DESCRIPTION",
+            "NAME", "EXPECT", "ACTORS"
+        );
+    }
+    for s in all {
         let i = s.info();
         let mut summary = i.summary.to_string();
         let hardware = s.hardware();
@@ -53,14 +70,24 @@ pub fn run(registry: &Registry, args: &ListArgs) -> Result<i32> {
             let hw: Vec<String> = hardware.iter().map(|(m, v)| format!("{m}: {v}")).collect();
             summary.push_str(&format!(" [weak outcome: {}]", hw.join(", ")));
         }
-        println!(
-            "{:<22} {:<10} {:<15} {:<6} {}",
-            i.name,
-            i.expectation.as_str(),
-            i.article.unwrap_or("-"),
-            i.actors,
-            summary
-        );
+        if article {
+            println!(
+                "{:<w$} {:<10} {:<15} {:<6} {}",
+                i.name,
+                i.expectation.as_str(),
+                i.article.unwrap_or("-"),
+                i.actors,
+                summary
+            );
+        } else {
+            println!(
+                "{:<w$} {:<10} {:<6} {}",
+                i.name,
+                i.expectation.as_str(),
+                i.actors,
+                summary
+            );
+        }
     }
     println!();
     println!("may-fail: a deliberately wrong specimen; anomalies may show (on some hardware).");

@@ -48,6 +48,7 @@ pub fn scenario_result(
             observed: observed_json(scenario.render(obs)),
             count,
             class: scenario.classify(obs, params).as_str().to_string(),
+            description: scenario.describe(obs),
         })
         .collect();
     outcomes.sort_by_key(|o| std::cmp::Reverse(o.count));

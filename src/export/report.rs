@@ -306,4 +306,7 @@ pub struct Outcome {
     /// `acceptable`, `interesting`, `forbidden` or `undeclared` (a user
     /// test's outcome it did not declare; fails the run like `forbidden`).
     pub class: String,
+    /// What the test's declaration says of this outcome (user tests).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }

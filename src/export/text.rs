@@ -27,7 +27,12 @@ fn fmt_count(n: f64) -> String {
 /// The verdict word of one result.
 pub fn verdict(r: &ScenarioResult) -> &'static str {
     let must_pass = r.expectation == Expectation::MustPass.as_str();
+    let undeclared = r
+        .outcomes
+        .iter()
+        .any(|o| o.class == "undeclared" && o.count > 0);
     match (must_pass, r.forbidden > 0, r.anomalies > 0) {
+        (_, true, _) if undeclared => "FAIL (undeclared outcome)",
         (_, true, _) => "FAIL (forbidden outcome)",
         (true, false, _) => "pass",
         (false, false, true) => "anomaly shown",
@@ -52,8 +57,15 @@ pub fn summary(report: &Report) -> String {
         },
         m.profile
     ));
+    let w = report
+        .results
+        .iter()
+        .map(|r| r.scenario.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(20);
     s.push_str(&format!(
-        "{:<20} {:<9} {:>11} {:>9} {:>9} {:>9}  {:<22} {}\n",
+        "{:<w$} {:<9} {:>11} {:>9} {:>9} {:>9}  {:<22} {}\n",
         "scenario",
         "expect",
         "iterations",
@@ -71,7 +83,7 @@ pub fn summary(report: &Report) -> String {
             None => "-".into(),
         };
         s.push_str(&format!(
-            "{:<20} {:<9} {:>11} {:>9} {:>9} {:>9}  {:<22} {}{}\n",
+            "{:<w$} {:<9} {:>11} {:>9} {:>9} {:>9}  {:<22} {}{}\n",
             r.scenario,
             r.expectation,
             r.iterations_completed,
@@ -82,6 +94,20 @@ pub fn summary(report: &Report) -> String {
             verdict(r),
             if r.interrupted { " (interrupted)" } else { "" }
         ));
+    }
+    for r in &report.results {
+        for o in r.outcomes.iter().filter(|o| o.class == "undeclared") {
+            let shown = match &o.observed {
+                serde_json::Value::String(t) => t.clone(),
+                v => v.to_string(),
+            };
+            s.push_str(&format!(
+                "undeclared outcome {shown} in `{}` ({} iterations): the test declares no \
+                 class for it; declare it with .acceptable({shown}, \"why\"), \
+                 .interesting(..) or .forbidden(..)\n",
+                r.scenario, o.count
+            ));
+        }
     }
     let rates: Vec<String> = report
         .results

@@ -50,7 +50,9 @@
 //! ```
 
 use crate::harness::MemoryMode;
-use crate::scenario::{Expectation, Info, Observed, OutcomeClass, Params, Scenario, Tally};
+use crate::scenario::{
+    Expectation, Info, Observed, OutcomeClass, Params, Scenario, Tally, Way, Ways,
+};
 use crate::sync::{AtomicU64, Ordering};
 use std::any::TypeId;
 use std::collections::HashMap;
@@ -152,6 +154,7 @@ pub struct Test<S, O> {
     iterations: u64,
     batch: usize,
     memory: MemoryMode,
+    ways: Ways,
     /// Built when the test is registered (names must be `'static` there).
     info: OnceLock<&'static Info>,
     interner: Mutex<Interner<O>>,
@@ -183,6 +186,7 @@ impl<S: Send + Sync + 'static, O: Outcome> Test<S, O> {
             iterations: 1_000_000,
             batch: 1024,
             memory: MemoryMode::Reuse,
+            ways: Ways::default(),
             info: OnceLock::new(),
             interner: Mutex::new(Interner {
                 values: Vec::new(),
@@ -275,6 +279,36 @@ impl<S: Send + Sync + 'static, O: Outcome> Test<S, O> {
     }
 
     /// Default memory mode (`reuse` unless set).
+    /// Whether loom applies to this test: `Way::Run` (the default) or
+    /// `Skip(reason)`, e.g. `.loom(Skip("parking_lot is not loom-aware"))`.
+    /// A skipped way is shown as `skipped: reason`, never as clean.
+    pub fn loom(mut self, way: Way) -> Self {
+        self.ways.loom_skip = match way {
+            Way::Run => None,
+            Way::Skip(why) => Some(why),
+        };
+        self
+    }
+
+    /// Whether Miri applies to this test (as [`Test::loom`]).
+    pub fn miri(mut self, way: Way) -> Self {
+        self.ways.miri_skip = match way {
+            Way::Run => None,
+            Way::Skip(why) => Some(why),
+        };
+        self
+    }
+
+    /// Names synchronization this test relies on that loom cannot see: a
+    /// dependency's lock or queue built on `std` atomics (say
+    /// `"spin 0.9 Mutex"`). loom then explores only the test's own
+    /// `orderhunt::sync` operations, so a race it reports on the test's
+    /// cells may be a false alarm; the verdict says so instead of failing.
+    pub fn external_sync(mut self, what: &'static str) -> Self {
+        self.ways.external_sync = Some(what);
+        self
+    }
+
     pub fn memory(mut self, mode: MemoryMode) -> Self {
         self.memory = mode;
         self
@@ -384,13 +418,6 @@ impl<S: Send + Sync + 'static, O: Outcome> Test<S, O> {
     fn decode(&self, code: u64) -> Option<O> {
         self.lock().values.get(code as usize).cloned()
     }
-
-    fn describe(&self, outcome: &O) -> String {
-        match self.declared.iter().find(|d| &d.outcome == outcome) {
-            Some(d) if !d.description.is_empty() => format!("{outcome:?}: {}", d.description),
-            _ => format!("{outcome:?}"),
-        }
-    }
 }
 
 impl<S: Send + Sync + 'static, O: Outcome> Scenario for Test<S, O> {
@@ -438,10 +465,25 @@ impl<S: Send + Sync + 'static, O: Outcome> Scenario for Test<S, O> {
     }
 
     fn render(&self, observed: u64) -> Observed {
+        // The outcome alone: reports carry it in `observed`, and the
+        // declared description stays in the test's code (and `list`).
         Observed::Text(match self.decode(observed) {
-            Some(o) => self.describe(&o),
+            Some(o) => format!("{o:?}"),
             None => "(other outcomes)".to_string(),
         })
+    }
+
+    fn ways(&self) -> Ways {
+        self.ways
+    }
+
+    fn describe(&self, observed: u64) -> Option<String> {
+        let o = self.decode(observed)?;
+        self.declared
+            .iter()
+            .find(|d| d.outcome == o)
+            .map(|d| d.description.clone())
+            .filter(|d| !d.is_empty())
     }
 
     fn judge(&self, instances: &[S], _params: &Params, tally: &mut Tally) {

@@ -36,6 +36,8 @@ pub struct MiriRun {
     pub first_failing: Option<String>,
     /// Distinct outcomes seen, rendered, with their class.
     pub outcomes: Vec<(String, OutcomeClass)>,
+    /// How many iterations ended with each of `outcomes`, in that order.
+    pub outcome_counts: Vec<u64>,
 }
 
 /// Runs `scenario` on the actors harness `seeds` times (seeds 1..=seeds)
@@ -75,8 +77,12 @@ pub fn miri_run(scenario: &'static dyn DynScenario, iterations: u64, seeds: u64)
             } else if class == OutcomeClass::Interesting {
                 out.interesting += count;
             }
-            if !out.outcomes.iter().any(|(t, _)| *t == text) {
-                out.outcomes.push((text, class));
+            match out.outcomes.iter().position(|(t, _)| *t == text) {
+                Some(i) => out.outcome_counts[i] += count,
+                None => {
+                    out.outcomes.push((text, class));
+                    out.outcome_counts.push(count);
+                }
             }
         }
     }
@@ -116,6 +122,8 @@ pub struct Exploration {
     pub executions: u64,
     /// Distinct outcomes reached, rendered, with their class.
     pub outcomes: Vec<(String, OutcomeClass)>,
+    /// In how many explored executions each of `outcomes` was reached.
+    pub outcome_counts: Vec<u64>,
     /// Why loom stopped: its report of a race (`Causality violation`),
     /// a failing outcome, or a panic in the scenario. `None`: every
     /// explored execution ended with a non-failing outcome.
@@ -174,8 +182,12 @@ pub(crate) fn explore_typed<S: crate::scenario::Scenario>(
             {
                 let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
                 s.executions += 1;
-                if !s.outcomes.iter().any(|(t, _)| *t == text) {
-                    s.outcomes.push((text.clone(), class));
+                match s.outcomes.iter().position(|(t, _)| *t == text) {
+                    Some(i) => s.outcome_counts[i] += 1,
+                    None => {
+                        s.outcomes.push((text.clone(), class));
+                        s.outcome_counts.push(1);
+                    }
                 }
             }
             if class.fails() {

@@ -32,5 +32,6 @@ pub use harness::{Config, HarnessKind, Progress, Runner, SyncMode, DEFAULT_SKEW}
 pub use registry::DynScenario;
 pub use registry::{Origin, Registry};
 pub use scenario::{
-    Expectation, Info, Layout, MemoryMode, Observed, OutcomeClass, Params, Scenario, Tally,
+    Expectation, Info, Layout, MemoryMode, Observed, OutcomeClass, Params, Scenario, Tally, Way,
+    Ways,
 };

@@ -26,6 +26,10 @@ pub trait DynScenario: Sync {
     }
     /// See [`Scenario::hardware`].
     fn hardware(&self) -> Vec<(String, String)>;
+    /// See [`Scenario::ways`].
+    fn ways(&self) -> crate::scenario::Ways;
+    /// See [`Scenario::describe`].
+    fn describe(&self, observed: u64) -> Option<String>;
     /// Explores the scenario under loom (see [`crate::check::explore`]).
     #[cfg(loom)]
     fn loom_explore(&'static self, params: Params) -> crate::check::Exploration;
@@ -55,6 +59,12 @@ impl<S: Scenario> DynScenario for S {
     }
     fn hardware(&self) -> Vec<(String, String)> {
         Scenario::hardware(self)
+    }
+    fn ways(&self) -> crate::scenario::Ways {
+        Scenario::ways(self)
+    }
+    fn describe(&self, observed: u64) -> Option<String> {
+        Scenario::describe(self, observed)
     }
     #[cfg(loom)]
     fn loom_explore(&'static self, params: Params) -> crate::check::Exploration {
@@ -101,6 +111,12 @@ impl DynScenario for Registered {
     }
     fn hardware(&self) -> Vec<(String, String)> {
         self.inner.hardware()
+    }
+    fn ways(&self) -> crate::scenario::Ways {
+        self.inner.ways()
+    }
+    fn describe(&self, observed: u64) -> Option<String> {
+        self.inner.describe(observed)
     }
     #[cfg(loom)]
     fn loom_explore(&'static self, params: Params) -> crate::check::Exploration {

@@ -194,12 +194,25 @@ pub trait Scenario: Send + Sync + 'static {
         Observed::Int(observed)
     }
 
+    /// What the declaration says of an observed value, if anything (a
+    /// user test's outcome description).
+    fn describe(&self, observed: u64) -> Option<String> {
+        let _ = observed;
+        None
+    }
+
     /// What hardware memory models say of the scenario's weak outcome, as
     /// (model, verdict) pairs, e.g. ("x86-TSO", "forbidden"), ("ARMv8",
     /// "allowed"); computed by the oracle for the litmus catalog, empty for
     /// scenarios that are not litmus shapes.
     fn hardware(&self) -> Vec<(String, String)> {
         Vec::new()
+    }
+
+    /// Which checking ways apply to this scenario, and what it relies on
+    /// that a way cannot see (see [`Ways`]). Default: every way applies.
+    fn ways(&self) -> Ways {
+        Ways::default()
     }
 
     /// Judges a finished batch into `tally`, in order. Called by the
@@ -356,4 +369,26 @@ impl MemoryMode {
             MemoryMode::Reuse => "reuse",
         }
     }
+}
+
+/// Whether loom and Miri apply to a scenario, as the test declares it
+/// (`Test::loom`, `Test::miri`, `Test::external_sync`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Ways {
+    /// `Some(reason)`: loom does not apply (shown as `skipped: reason`).
+    pub loom_skip: Option<&'static str>,
+    /// `Some(reason)`: Miri does not apply.
+    pub miri_skip: Option<&'static str>,
+    /// Synchronization the test relies on that loom cannot see (a
+    /// dependency's lock built on `std` atomics), named by the test: a
+    /// race loom reports on the test's own cells may then be a false alarm.
+    pub external_sync: Option<&'static str>,
+}
+
+/// Whether a checking way applies to a test: `Run` (the default), or
+/// `Skip(reason)`, e.g. `.loom(Skip("parking_lot is not loom-aware"))`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Way {
+    Run,
+    Skip(&'static str),
 }
