@@ -82,8 +82,9 @@
 //!
 //! # What this crate offers
 //!
-//! * the test API: [`Test`], [`Slot`], [`Outcome`], [`OutcomeClass`],
-//!   [`Expectation`], [`MemoryMode`];
+//! * the test API: [`Test`], [`Slot`] (holding any [`SlotValue`]),
+//!   [`Outcome`], [`OutcomeClass`], [`Expectation`], [`MemoryMode`];
+//!   [`Test::loom`]/[`Test::miri`] with [`Skip`], [`Test::external_sync`];
 //! * [`Registry`] and [`main!`]; [`catalog::register`] adds orderhunt's
 //!   built-in specimens to a registry;
 //! * [`sync`]: atomics, fences, threads and the payload cell, `std`'s or
@@ -100,7 +101,7 @@
 //! in the `orderhunt-core` and `orderhunt-scenarios` crates; this crate
 //! forbids it.
 
-pub use orderhunt_core::api::{Outcome, Slot, Test, MAX_ACTORS};
+pub use orderhunt_core::api::{Outcome, Slot, SlotValue, Test, MAX_ACTORS};
 pub use orderhunt_core::check;
 pub use orderhunt_core::registry::{IntoScenario, Origin};
 pub use orderhunt_core::scenario::Way::{self, Skip};

@@ -58,6 +58,7 @@ use std::any::TypeId;
 use std::collections::HashMap;
 use std::fmt::Debug;
 use std::hash::Hash;
+use std::marker::PhantomData;
 use std::sync::{Mutex, OnceLock};
 
 /// What an outcome type needs: small, comparable, printable. Tuples of
@@ -74,36 +75,207 @@ pub const MAX_ACTORS: usize = 16;
 pub const MAX_INTERNED: usize = 4096;
 
 /// A result slot: an actor records what it saw (`set`), the arbiter reads
-/// it (`get`). A `u64`; convert your values into it.
+/// it (`get`). It holds any small `Copy` value of a type implementing
+/// [`SlotValue`]: integers, `bool`, `char`, `()`, `Option`s and tuples of
+/// them (up to 64 bits in all), or your own small enum (implement
+/// [`SlotValue`] in a few lines). `Slot` alone is `Slot<u64>`.
 ///
 /// It adds no synchronization to your test: `set` is a Relaxed store done
 /// after your own accesses, and the engine orders every actor's work before
 /// the arbiter (a barrier on hardware, a join under loom and Miri).
-#[derive(Debug, Default)]
-pub struct Slot(AtomicU64);
+pub struct Slot<T: SlotValue = u64>(AtomicU64, PhantomData<T>);
 
-impl Slot {
-    pub fn new(value: u64) -> Self {
-        Slot(AtomicU64::new(value))
+impl<T: SlotValue> Default for Slot<T> {
+    fn default() -> Self {
+        Slot(AtomicU64::new(0), PhantomData)
+    }
+}
+
+impl<T: SlotValue + Debug> Debug for Slot<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Slot").field(&self.get()).finish()
+    }
+}
+
+impl<T: SlotValue> Slot<T> {
+    pub fn new(value: T) -> Self {
+        Slot(AtomicU64::new(value.to_bits()), PhantomData)
     }
 
     /// Records a value (typically: what this actor loaded).
     #[inline]
-    pub fn set(&self, value: u64) {
+    pub fn set(&self, value: T) {
         // Relaxed: read only by the arbiter, which every actor's work
         // happens-before (the engine's barrier or join); a Relaxed store
         // after the test's own accesses gives them no extra ordering.
-        self.0.store(value, Ordering::Relaxed);
+        self.0.store(value.to_bits(), Ordering::Relaxed);
     }
 
-    /// The recorded value (in the arbiter).
+    /// The recorded value (in the arbiter); a slot never set reads as the
+    /// value whose bits are all zero (0, false, None, (0, 0), ...).
     #[inline]
-    pub fn get(&self) -> u64 {
+    pub fn get(&self) -> T {
         // Relaxed: runs in the arbiter, after the barrier or join that
         // orders every `set` before it.
-        self.0.load(Ordering::Relaxed)
+        T::from_bits(self.0.load(Ordering::Relaxed))
     }
 }
+
+/// A value a [`Slot`] can hold: `Copy`, and encodable in [`SlotValue::BITS`]
+/// bits of a `u64` (at most 64). For a small enum:
+///
+/// ```
+/// use orderhunt_core::api::SlotValue;
+///
+/// #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// enum Seen { Nothing, Old, New }
+///
+/// impl SlotValue for Seen {
+///     const BITS: u32 = 2;
+///     fn to_bits(self) -> u64 { self as u64 }
+///     fn from_bits(bits: u64) -> Self {
+///         match bits { 1 => Seen::Old, 2 => Seen::New, _ => Seen::Nothing }
+///     }
+/// }
+/// ```
+pub trait SlotValue: Copy + Send + Sync + 'static {
+    /// Bits used by [`SlotValue::to_bits`] (the rest must be zero).
+    const BITS: u32;
+    fn to_bits(self) -> u64;
+    /// Decodes `to_bits`' result (only the low `BITS` bits are set).
+    fn from_bits(bits: u64) -> Self;
+}
+
+macro_rules! slot_unsigned {
+    ($($t:ty),*) => {$(
+        impl SlotValue for $t {
+            const BITS: u32 = <$t>::BITS;
+            #[inline]
+            fn to_bits(self) -> u64 { self as u64 }
+            #[inline]
+            fn from_bits(bits: u64) -> Self { bits as $t }
+        }
+    )*};
+}
+slot_unsigned!(u8, u16, u32, u64, usize);
+
+macro_rules! slot_signed {
+    ($($t:ty => $u:ty),*) => {$(
+        impl SlotValue for $t {
+            const BITS: u32 = <$t>::BITS;
+            #[inline]
+            fn to_bits(self) -> u64 { self as $u as u64 }
+            #[inline]
+            fn from_bits(bits: u64) -> Self { bits as $u as $t }
+        }
+    )*};
+}
+slot_signed!(i8 => u8, i16 => u16, i32 => u32, i64 => u64, isize => usize);
+
+impl SlotValue for bool {
+    const BITS: u32 = 1;
+    #[inline]
+    fn to_bits(self) -> u64 {
+        u64::from(self)
+    }
+    #[inline]
+    fn from_bits(bits: u64) -> Self {
+        bits != 0
+    }
+}
+
+impl SlotValue for char {
+    const BITS: u32 = 32;
+    #[inline]
+    fn to_bits(self) -> u64 {
+        u64::from(u32::from(self))
+    }
+    #[inline]
+    fn from_bits(bits: u64) -> Self {
+        char::from_u32(bits as u32).unwrap_or('\0')
+    }
+}
+
+impl SlotValue for () {
+    const BITS: u32 = 0;
+    #[inline]
+    fn to_bits(self) -> u64 {
+        0
+    }
+    #[inline]
+    fn from_bits(_: u64) -> Self {}
+}
+
+/// The low `bits` bits set.
+const fn mask(bits: u32) -> u64 {
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}
+
+impl<T: SlotValue> SlotValue for Option<T> {
+    // One more bit: set for Some.
+    const BITS: u32 = {
+        assert!(
+            T::BITS < 64,
+            "Option<T> in a Slot needs T of at most 63 bits"
+        );
+        T::BITS + 1
+    };
+    #[inline]
+    fn to_bits(self) -> u64 {
+        match self {
+            Some(v) => (v.to_bits() << 1) | 1,
+            None => 0,
+        }
+    }
+    #[inline]
+    fn from_bits(bits: u64) -> Self {
+        (bits & 1 == 1).then(|| T::from_bits(bits >> 1))
+    }
+}
+
+macro_rules! slot_tuple {
+    ($($n:ident $i:tt),+) => {
+        impl<$($n: SlotValue),+> SlotValue for ($($n,)+) {
+            const BITS: u32 = {
+                let total = 0 $(+ $n::BITS)+;
+                assert!(total <= 64, "a tuple in a Slot holds at most 64 bits in all");
+                total
+            };
+            #[inline]
+            fn to_bits(self) -> u64 {
+                let mut bits = 0u64;
+                let mut shift = 0u32;
+                $(
+                    if $n::BITS > 0 {
+                        bits |= self.$i.to_bits().checked_shl(shift).unwrap_or(0);
+                    }
+                    shift += $n::BITS;
+                )+
+                let _ = shift;
+                bits
+            }
+            #[inline]
+            fn from_bits(bits: u64) -> Self {
+                let mut shift = 0u32;
+                ($(
+                    {
+                        let v = $n::from_bits(bits.checked_shr(shift).unwrap_or(0) & mask($n::BITS));
+                        shift += $n::BITS;
+                        let _ = shift;
+                        v
+                    },
+                )+)
+            }
+        }
+    };
+}
+slot_tuple!(A 0, B 1);
+slot_tuple!(A 0, B 1, C 2);
+slot_tuple!(A 0, B 1, C 2, D 3);
 
 type StateFn<S> = Box<dyn Fn(&Params) -> S + Send + Sync>;
 type ActorFn<S> = Box<dyn Fn(&S) + Send + Sync>;
@@ -501,6 +673,35 @@ impl<S: Send + Sync + 'static, O: Outcome> Scenario for Test<S, O> {
 
 #[cfg(all(test, not(loom)))]
 mod tests {
+
+    #[test]
+    fn slots_hold_small_copy_values_and_give_them_back() {
+        fn round<T: SlotValue + PartialEq + Debug>(v: T) {
+            let s = Slot::<T>::default();
+            s.set(v);
+            assert_eq!(s.get(), v);
+        }
+        round(u64::MAX);
+        round(-5i32);
+        round(i64::MIN);
+        round(true);
+        round('x');
+        round(Some(7u32));
+        round(None::<u32>);
+        round(Some(-1i8));
+        round((3u32, true));
+        round((u32::MAX, u32::MAX));
+        round((1u8, Some(2u16), false, -3i16));
+        round(Some((9u16, 4u8)));
+        // A slot never set reads as all-zero bits.
+        assert_eq!(Slot::<Option<u32>>::default().get(), None);
+        assert_eq!(Slot::<(u32, bool)>::default().get(), (0, false));
+        // Distinct values keep distinct encodings.
+        let a = (1u32, 0u32).to_bits();
+        let b = (0u32, 1u32).to_bits();
+        assert_ne!(a, b);
+        assert_eq!(<(u32, Option<u16>)>::BITS, 32 + 17);
+    }
     use super::*;
     use crate::sync::AtomicU32;
 
@@ -575,7 +776,9 @@ mod tests {
         assert_eq!(tally.anomalies, 2);
         assert_eq!(tally.first_anomaly.map(|(i, _)| i), Some(2));
         let code = tally.first_anomaly.unwrap().1;
-        assert_eq!(t.render(code), Observed::Text("0: missed it".into()));
+        // The outcome alone; its declared description separately.
+        assert_eq!(t.render(code), Observed::Text("0".into()));
+        assert_eq!(t.describe(code).as_deref(), Some("missed it"));
         assert_eq!(
             t.classify(code, &Params::default()),
             OutcomeClass::Interesting
