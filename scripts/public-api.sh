@@ -25,7 +25,8 @@ RUSTDOCFLAGS="-Z unstable-options --output-format json" \
     exit 1
 }
 if [[ ${1:-} == --bless ]]; then
-    python3 scripts/public_api.py "$target/doc" >"$list"
+    python3 scripts/public_api.py "$target/doc" >"$list.tmp"
+    mv "$list.tmp" "$list"
     echo "public-api.sh: wrote $list ($(wc -l <"$list") items)"
 else
     python3 scripts/public_api.py "$target/doc" "$list"

@@ -116,7 +116,16 @@ class Api:
         cur = d["root"]
         for name in parts[1:]:
             found = None
-            for cid in d["index"][str(cur)]["inner"]["module"]["items"]:
+            inner = d["index"][str(cur)]["inner"]
+            if "enum" in inner:  # a variant, re-exported (`use Enum::Variant`)
+                for vid in inner["enum"]["variants"]:
+                    if d["index"][str(vid)]["name"] == name:
+                        found = ("direct", vid)
+                if found is None:
+                    return None
+                cur = found[1]
+                continue
+            for cid in inner["module"]["items"]:
                 it = d["index"].get(str(cid))
                 if it is None:
                     continue
