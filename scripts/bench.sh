@@ -20,6 +20,15 @@
 #   scripts/bench.sh fisher     `compare` on counts of 10^9 (Fisher's exact
 #                               test on huge tables) against `compare` on the
 #                               article's fixtures, same run, as a ratio
+#   scripts/bench.sh litmus7    hunting power against litmus7 (herdtools7):
+#                               orderhunt's sb, r, litmus/sb.litmus and
+#                               litmus/r.litmus against litmus7's best
+#                               configuration on the asm and C forms of SB
+#                               and R, interleaved; weak outcomes/s and
+#                               tests/s per tool. litmus7 runs only when
+#                               LITMUS7=/path/to/litmus7 is set (never built
+#                               here); its test sources are generated into a
+#                               temporary folder at bench time
 #   scripts/bench.sh copies     the SB hunt against --copies 1..cores/2, and
 #                               the one-copy rate against the binary built
 #                               from BASE (default: where this branch left
@@ -28,7 +37,11 @@
 # Environment: RUNS (default 5) interleaved runs per harness; FAST_N and
 # SPAWN_N iterations per run; SB_N iterations per SB hunt run; COPY_N
 # iterations per copy in `copies` (a run of k copies does k x COPY_N);
-# BASE the git revision the `copies` baseline is built from.
+# BASE the git revision the `copies` baseline is built from. `litmus7`:
+# LITMUS7 the litmus7 binary (unset: orderhunt only); L7_N tests per run
+# (default 5000000, both tools); L7_OPTS litmus7's configuration (default
+# the best of the sweep in docs/litmus.md); L7_SIZE litmus7's -s (instances
+# per run; -r is L7_N / L7_SIZE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -181,6 +194,139 @@ PY
   printf 'median: compare on 10^9 counts %.3fs, on the article fixtures %.3fs (ratio %.1fx)\n' \
     "$mb" "$ms" "$(python3 -c "print($mb/$ms)")"
   "$BIN" compare "$tmp/huge-a.json" "$tmp/huge-b.json" 2>&1 | grep -E 'Fisher|differ|evidence' | head -2 || true
+fi
+
+if [[ $what == litmus7 ]]; then
+  L7_N=${L7_N:-5000000}
+  # litmus7's best configuration on the 2-vCPU x86-64 VM
+  # (docs/hunting-power-study.md): a user-space barrier with a fence before
+  # every instance, no preload, instances visited with stride 16 (one cache
+  # line of packed ints), threads pinned as orderhunt's actors are.
+  L7_OPTS=${L7_OPTS:--a 2 -barrier userfence -preload no -st 16 -affinity incr1}
+  L7_SIZE=${L7_SIZE:-100000}
+  l7_runs=$(((L7_N + L7_SIZE - 1) / L7_SIZE))
+  # What each tool runs: orderhunt scenarios and litmus7 tests, by shape.
+  oh_jobs=("sb" "litmus/sb.litmus" "r" "litmus/r.litmus")
+  l7_jobs=()
+  if [[ -z ${LITMUS7:-} ]]; then
+    echo "litmus7: LITMUS7 is not set, so only orderhunt runs (set LITMUS7=/path/to/litmus7," >&2
+    echo "         a litmus7 built from herdtools7's source, to compare; this script never builds it)" >&2
+  else
+    [[ -x $LITMUS7 ]] || { echo "litmus7: LITMUS7=$LITMUS7 is not an executable" >&2; exit 2; }
+    command -v make >/dev/null && command -v gcc >/dev/null ||
+      { echo "litmus7: its generated tests need make and gcc" >&2; exit 2; }
+    mkdir -p "$tmp/l7src"
+    # The asm forms of SB and R for this machine (the classic shapes, as in
+    # herdtools7's catalogue), written here rather than shipped.
+    case $(uname -m) in
+      x86_64)
+        cat >"$tmp/l7src/sb_asm.litmus" <<'LIT'
+X86_64 sb_asm
+{ }
+ P0            | P1            ;
+ movl $1,(x)   | movl $1,(y)   ;
+ movl (y),%eax | movl (x),%eax ;
+exists (0:rax=0 /\ 1:rax=0)
+LIT
+        cat >"$tmp/l7src/r_asm.litmus" <<'LIT'
+X86_64 r_asm
+{ }
+ P0          | P1            ;
+ movl $1,(x) | movl $2,(y)   ;
+ movl $1,(y) | movl (x),%eax ;
+exists ([y]=2 /\ 1:rax=0)
+LIT
+        ;;
+      aarch64 | arm64)
+        cat >"$tmp/l7src/sb_asm.litmus" <<'LIT'
+AArch64 sb_asm
+{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }
+ P0          | P1          ;
+ MOV W0,#1   | MOV W0,#1   ;
+ STR W0,[X1] | STR W0,[X1] ;
+ LDR W2,[X3] | LDR W2,[X3] ;
+exists (0:X2=0 /\ 1:X2=0)
+LIT
+        cat >"$tmp/l7src/r_asm.litmus" <<'LIT'
+AArch64 r_asm
+{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }
+ P0          | P1          ;
+ MOV W0,#1   | MOV W0,#2   ;
+ STR W0,[X1] | STR W0,[X1] ;
+ MOV W2,#1   | LDR W2,[X3] ;
+ STR W2,[X3] |             ;
+exists ([y]=2 /\ 1:X2=0)
+LIT
+        ;;
+      *) echo "litmus7: no asm SB/R for $(uname -m); only the C forms run" >&2 ;;
+    esac
+    # The C forms: orderhunt's own files, compiled -O2 (litmus7 compiles C
+    # tests without -O by default, which hides most weak outcomes).
+    cp litmus/sb.litmus "$tmp/l7src/sb_c.litmus"
+    cp litmus/r.litmus "$tmp/l7src/r_c.litmus"
+    for f in "$tmp"/l7src/*.litmus; do
+      name=$(basename "$f" .litmus)
+      extra=()
+      [[ $name == *_c ]] && extra=(-c11 true -ccopts -O2)
+      mkdir -p "$tmp/l7/$name"
+      # shellcheck disable=SC2086
+      "$LITMUS7" $L7_OPTS "${extra[@]}" -o "$tmp/l7/$name" "$f" >/dev/null
+      make -s -C "$tmp/l7/$name" >/dev/null 2>&1 || { echo "litmus7: building $name failed" >&2; exit 2; }
+      l7_jobs+=("$name")
+    done
+  fi
+  echo "== hunting power vs litmus7: $RUNS interleaved rounds, $L7_N tests per run"
+  [[ ${#l7_jobs[@]} -gt 0 ]] && echo "   litmus7 $("$LITMUS7" -version): $L7_OPTS, -s $L7_SIZE -r $l7_runs (C forms: -c11 true -ccopts -O2)"
+  declare -A lt lw
+  for i in $(seq "$RUNS"); do
+    for sc in "${oh_jobs[@]}"; do
+      "$BIN" run "$sc" --iterations "$L7_N" --json --quiet >"$tmp/l7.json" 2>/dev/null || true
+      read -r t w < <(python3 -c 'import json,sys
+r=json.load(open(sys.argv[1]))["results"][0]
+print(r["iterations_per_s"], r["anomalies"]/r["elapsed_s"])' "$tmp/l7.json")
+      key="orderhunt $sc"
+      lt[$key]+="$t " lw[$key]+="$w "
+      printf '  round %d %-28s %7.2fM tests/s %7.3fM weak/s\n' "$i" "$key" \
+        "$(python3 -c "print($t/1e6)")" "$(python3 -c "print($w/1e6)")"
+    done
+    for name in "${l7_jobs[@]}"; do
+      "$tmp/l7/$name/$name.exe" -q -s "$L7_SIZE" -r "$l7_runs" >"$tmp/l7.out" 2>&1 || true
+      read -r t w < <(python3 -c 'import re,sys
+o=open(sys.argv[1]).read()
+p,n=map(int,re.search(r"Positive: (\d+), Negative: (\d+)",o).groups())
+s=float(re.search(r"^Time \S+ ([\d.]+)",o,re.M).group(1))
+print((p+n)/s, p/s)' "$tmp/l7.out")
+      key="litmus7 $name"
+      lt[$key]+="$t " lw[$key]+="$w "
+      printf '  round %d %-28s %7.2fM tests/s %7.3fM weak/s\n' "$i" "$key" \
+        "$(python3 -c "print($t/1e6)")" "$(python3 -c "print($w/1e6)")"
+    done
+  done
+  echo "median of $RUNS rounds:"
+  for key in "${oh_jobs[@]/#/orderhunt }" "${l7_jobs[@]/#/litmus7 }"; do
+    # shellcheck disable=SC2086
+    mt=$(median ${lt[$key]}) mw=$(median ${lw[$key]})
+    printf '  %-28s %7.2fM tests/s %7.3fM weak/s (%.0f%% weak)\n' "$key" \
+      "$(python3 -c "print($mt/1e6)")" "$(python3 -c "print($mw/1e6)")" "$(python3 -c "print(100*$mw/max($mt,1e-9))")"
+  done
+  if [[ ${#l7_jobs[@]} -gt 0 ]]; then
+    # Ratios per shape: orderhunt's weak/s over litmus7's best form of it.
+    for shape in sb r; do
+      best=0
+      for name in "${l7_jobs[@]}"; do
+        [[ $name == "${shape}"_* ]] || continue
+        # shellcheck disable=SC2086
+        m=$(median ${lw["litmus7 $name"]})
+        best=$(python3 -c "print(max($best, $m))")
+      done
+      for sc in "$shape" "litmus/$shape.litmus"; do
+        # shellcheck disable=SC2086
+        m=$(median ${lw["orderhunt $sc"]})
+        printf 'weak/s ratio orderhunt %s / litmus7 best %s: %s (goal: sb >= 1.2, others >= 1.0)\n' \
+          "$sc" "$shape" "$(python3 -c "print(f'{$m/$best:.2f}' if $best > 0 else 'n/a (litmus7 saw no weak outcome)')")"
+      done
+    done
+  fi
 fi
 
 if [[ $what == copies ]]; then
