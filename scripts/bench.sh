@@ -29,6 +29,11 @@
 #                               LITMUS7=/path/to/litmus7 is set (never built
 #                               here); its test sources are generated into a
 #                               temporary folder at bench time
+#   scripts/bench.sh miri       Miri throughput per test: one Miri seed with
+#                               8 orderhunt seeds x 64 iterations (the
+#                               default) against -Zmiri-many-seeds=0..2 with
+#                               4 x 64 each (the same 512 iterations),
+#                               interleaved, on the example crate's seqlock
 #   scripts/bench.sh copies     the SB hunt against --copies 1..cores/2, and
 #                               the one-copy rate against the binary built
 #                               from BASE (default: where this branch left
@@ -111,6 +116,40 @@ if [[ $what == all || $what == litmus-file ]]; then
   echo "== litmus file vs built-in sb: $RUNS interleaved runs of ${SB_FILE_N:-2000000} iterations"
   cargo run --release -q -p orderhunt-scenarios --example litmus_file_bench -- \
     "${SB_FILE_N:-2000000}" "$RUNS" sb litmus/sb.litmus
+fi
+
+if [[ $what == miri ]]; then
+  # Not part of `all`: Miri runs take minutes.
+  MIRI_TEST=${MIRI_TEST:-seqlock}
+  echo "== Miri throughput on examples/handrolled's $MIRI_TEST: $RUNS interleaved runs of 512 iterations each"
+  (cd examples/handrolled && cargo +nightly miri test -q --test hunt --no-run 2>/dev/null)
+  declare -A miri_rate
+  for i in $(seq "$RUNS"); do
+    line="  run $i:"
+    for how in sequential many-seeds; do
+      if [[ $how == sequential ]]; then
+        seeds=8 flags="-Zmiri-seed=$i"
+      else
+        seeds=4 flags="-Zmiri-many-seeds=$((2 * i))..$((2 * i + 2))"
+      fi
+      t0=$(date +%s.%N)
+      (cd examples/handrolled && ORDERHUNT_MIRI_ITERATIONS=64 ORDERHUNT_MIRI_SEEDS=$seeds \
+        MIRIFLAGS="-Zmiri-ignore-leaks $flags -Zmiri-env-forward=ORDERHUNT_MIRI_ITERATIONS -Zmiri-env-forward=ORDERHUNT_MIRI_SEEDS" \
+        cargo +nightly miri test -q --test hunt -- --exact "$MIRI_TEST" >"$tmp/miri.log" 2>&1) || true
+      secs=$(python3 -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t0" "$(date +%s.%N)")
+      r=$(python3 -c "print(512 / $secs)")
+      miri_rate[$how]+="$r "
+      line+=$(printf '  %s %.1f it/s' "$how" "$r")
+    done
+    echo "$line"
+  done
+  python3 - "${miri_rate[sequential]}" "${miri_rate[many-seeds]}" <<'PY'
+import statistics, sys
+seq = [float(x) for x in sys.argv[1].split()]
+many = [float(x) for x in sys.argv[2].split()]
+print("  medians: sequential %.1f it/s, many-seeds %.1f it/s, ratio many/sequential %.2f"
+      % (statistics.median(seq), statistics.median(many), statistics.median(many) / statistics.median(seq)))
+PY
 fi
 
 if [[ $what == all || $what == api ]]; then
