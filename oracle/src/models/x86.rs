@@ -31,7 +31,6 @@ use crate::exec::{Access, Execution};
 use crate::model::MemOrder;
 use crate::rel::Rel;
 
-
 /// `Ok` if the compiled execution is allowed by x86-TSO, else the name of
 /// the violated axiom.
 pub fn check(ex: &Execution<'_>) -> Result<(), &'static str> {
