@@ -15,6 +15,8 @@
 #                               array-passing vs the same specimens written
 #                               with orderhunt::Test in a user crate
 #                               (examples/handrolled/benches/api.rs)
+#   scripts/bench.sh explain    explaining every state of 4-thread IRIW for
+#                               all four models (oracle/examples/bench_explain.rs)
 #   scripts/bench.sh stop       how long `run` and `soak` take to exit after
 #                               SIGINT (the tests check only that they do)
 #   scripts/bench.sh fisher     `compare` on counts of 10^9 (Fisher's exact
@@ -98,6 +100,10 @@ if [[ $what == all || $what == litmus-file ]]; then
   echo "== litmus file vs built-in sb: $RUNS interleaved runs of ${SB_FILE_N:-2000000} iterations"
   cargo run --release -q -p orderhunt-scenarios --example litmus_file_bench -- \
     "${SB_FILE_N:-2000000}" "$RUNS" sb litmus/sb.litmus
+fi
+
+if [[ $what == all || $what == explain ]]; then
+    cargo run --release -q -p orderhunt-oracle --example bench_explain
 fi
 
 if [[ $what == all || $what == api ]]; then

@@ -1711,7 +1711,7 @@ pub fn render_text(litmus: &Litmus, s: &StateExplanation) -> String {
             Verdict::Unreachable => {
                 let _ = writeln!(
                     out,
-                    "{}: no candidate execution has this state (a value no write writes, or an impossible combination).",
+                    "{}: no candidate execution has this state (a value no write writes, a read-modify-write that would not be atomic, or an impossible combination).",
                     m.model.key()
                 );
             }
