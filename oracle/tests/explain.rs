@@ -102,7 +102,7 @@ fn every_model_allows_and_forbids_on_each_shape() {
     }
 }
 
-fn verdict<'a>(s: &'a StateExplanation, m: Model) -> &'a Verdict {
+fn verdict(s: &StateExplanation, m: Model) -> &Verdict {
     &s.model(m).unwrap().verdict
 }
 

@@ -26,7 +26,12 @@ pub fn render(litmus: &Litmus, states: &[StateExplanation]) -> String {
             let _ = writeln!(
                 s,
                 "    label={};",
-                q(&format!("{} — {}\n{}", st.state_text(litmus), p.title, p.caption))
+                q(&format!(
+                    "{} — {}\n{}",
+                    st.state_text(litmus),
+                    p.title,
+                    p.caption
+                ))
             );
             for i in g.inits() {
                 let _ = writeln!(
@@ -56,7 +61,11 @@ pub fn render(litmus: &Litmus, states: &[StateExplanation]) -> String {
                     id(e.from),
                     id(e.to),
                     q(&e.rel),
-                    if e.rel == "po" { ", weight=10" } else { ", constraint=false" }
+                    if e.rel == "po" {
+                        ", weight=10"
+                    } else {
+                        ", constraint=false"
+                    }
                 );
             }
             for e in &p.highlight {

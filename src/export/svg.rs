@@ -104,8 +104,16 @@ fn clip(c: (f64, f64), p: (f64, f64)) -> (f64, f64) {
     if dx == 0.0 && dy == 0.0 {
         return c;
     }
-    let sx = if dx != 0.0 { (BOX_W / 2.0) / dx.abs() } else { f64::INFINITY };
-    let sy = if dy != 0.0 { (BOX_H / 2.0 + 3.0) / dy.abs() } else { f64::INFINITY };
+    let sx = if dx != 0.0 {
+        (BOX_W / 2.0) / dx.abs()
+    } else {
+        f64::INFINITY
+    };
+    let sy = if dy != 0.0 {
+        (BOX_H / 2.0 + 3.0) / dy.abs()
+    } else {
+        f64::INFINITY
+    };
     let s = sx.min(sy).min(1.0);
     (c.0 + dx * s, c.1 + dy * s)
 }
