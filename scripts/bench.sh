@@ -15,6 +15,8 @@
 #                               array-passing vs the same specimens written
 #                               with orderhunt::Test in a user crate
 #                               (examples/handrolled/benches/api.rs)
+#   scripts/bench.sh explain    explaining every state of 4-thread IRIW for
+#                               all four models (oracle/examples/bench_explain.rs)
 #   scripts/bench.sh stop       how long `run` and `soak` take to exit after
 #                               SIGINT (the tests check only that they do)
 #   scripts/bench.sh fisher     `compare` on counts of 10^9 (Fisher's exact
@@ -150,6 +152,10 @@ many = [float(x) for x in sys.argv[2].split()]
 print("  medians: sequential %.1f it/s, many-seeds %.1f it/s, ratio many/sequential %.2f"
       % (statistics.median(seq), statistics.median(many), statistics.median(many) / statistics.median(seq)))
 PY
+fi
+
+if [[ $what == all || $what == explain ]]; then
+    cargo run --release -q -p orderhunt-oracle --example bench_explain
 fi
 
 if [[ $what == all || $what == api ]]; then

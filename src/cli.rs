@@ -1,7 +1,7 @@
 //! The command line: the subcommands composed into one parser, and the
 //! dispatch. Each subcommand owns its arguments in [`crate::commands`].
 
-use crate::commands::{compare, completions, list, predict, report, run, soak};
+use crate::commands::{compare, completions, explain, list, predict, report, run, soak};
 use crate::error::Result;
 use clap::{Parser, Subcommand};
 use orderhunt_core::Registry;
@@ -42,6 +42,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Which final states SC, x86-TSO, ARMv8 and RC11 allow for litmus files.
     Predict(predict::PredictArgs),
+    /// Why each model allows or forbids a litmus test's states: a witness, or the broken axiom and its cycle.
+    Explain(explain::ExplainArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff), or write every page into a folder.
@@ -91,6 +93,7 @@ fn dispatch(registry: &'static Registry, cli: Cli) -> Result<i32> {
         Command::Compare(args) => compare::run(&args, &mut std::io::stdout().lock()),
         Command::Report(args) => report::run(&args),
         Command::Predict(args) => predict::run(&args),
+        Command::Explain(args) => explain::run(&args),
         Command::Completions(args) => completions::run_completions(&args),
         Command::Man(args) => completions::run_man(&args),
     }

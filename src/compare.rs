@@ -170,6 +170,9 @@ pub struct Cell {
     pub stop_on_first: bool,
     pub interrupted: bool,
     pub reports: usize,
+    /// Litmus scenarios: the explanations of the observed interesting and
+    /// forbidden states, one per state (the first report's).
+    pub explanations: Vec<crate::report::Explanation>,
 }
 
 impl Cell {
@@ -373,6 +376,11 @@ impl Comparison {
                 cell.forbidden = cell.forbidden.saturating_add(r.forbidden);
                 cell.outcomes_other = cell.outcomes_other.saturating_add(r.outcomes_other);
                 merge_outcomes(&mut cell.outcomes, &r.outcomes);
+                for e in r.explanations.iter().flatten() {
+                    if !cell.explanations.iter().any(|x| x.state == e.state) {
+                        cell.explanations.push(e.clone());
+                    }
+                }
                 cell.harnesses.insert(r.settings.harness.clone());
                 cell.memories.insert(r.settings.memory.clone());
                 cell.placements.insert(r.settings.placement_text());

@@ -74,6 +74,7 @@
 //! with; see [`exec`]).
 
 pub mod exec;
+pub mod explain;
 pub mod model;
 pub mod models;
 pub mod parse;

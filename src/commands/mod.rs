@@ -4,6 +4,7 @@
 
 pub mod compare;
 pub mod completions;
+pub mod explain;
 pub mod list;
 pub mod predict;
 pub mod report;

@@ -7,6 +7,7 @@
 //! and it turns a command line into scenarios (`select`, `litmus_file`)
 //! and run settings (`options`).
 
+pub mod explain;
 pub mod litmus_file;
 pub mod options;
 pub mod select;

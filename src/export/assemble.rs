@@ -61,6 +61,7 @@ pub fn scenario_result(
     if info.family == "litmus" {
         params_json.insert("layout".to_string(), params.layout.as_str().into());
     }
+    let explanations = crate::engine::explain::for_outcomes(info.name, &outcomes);
     ScenarioResult {
         scenario: info.name.to_string(),
         expectation: info.expectation.as_str().to_string(),
@@ -111,6 +112,7 @@ pub fn scenario_result(
         interrupted,
         hardware_models: scenario.hardware().into_iter().collect(),
         error: None,
+        explanations,
         origin: scenario
             .origin()
             .map(|o| crate::export::report::ScenarioOrigin {

@@ -55,6 +55,9 @@ tr.interesting td { background: var(--int); } tr.interesting td.cls { color: var
 tr.forbidden td { background: var(--bad); } tr.forbidden td.cls { color: var(--bad-ink); font-weight: 700; }
 tr.other td { background: #eef0f3; font-style: italic; }
 .histograms { display: flex; flex-wrap: wrap; gap: 8px 28px; }
+.explain { margin: 0; flex: 1 1 420px; max-width: 100%; }
+.explain img { max-width: 100%; height: auto; border: 1px solid #ddd; }
+.explain figcaption { font-weight: 600; padding-bottom: 3px; }
 .histograms table caption { text-align: left; font-weight: 600; padding-bottom: 3px; }
 .legend span { display: inline-block; padding: 1px 8px; margin-right: 6px; border-radius: 4px; }
 svg.chart { width: 100%; max-width: 880px; height: auto; display: block; margin: 6px 0 10px; }
@@ -175,6 +178,7 @@ pub fn render(cmp: &Comparison) -> String {
                 histogram(&mut s, m, cell);
             }
         }
+        explanations(&mut s, row.cells.iter().flatten());
         let _ = writeln!(s, "</div>\n</section>");
     }
 
@@ -398,6 +402,54 @@ fn histogram(s: &mut String, m: &MachineColumn, cell: &Cell) {
         );
     }
     let _ = writeln!(s, "</tbody></table>");
+}
+
+/// The execution graphs of the observed interesting and forbidden states
+/// (one figure per state, over every machine), beside the outcome tables.
+/// The SVG is embedded as an image (a data URI), so a report file cannot
+/// put script into the page.
+fn explanations<'a>(s: &mut String, cells: impl Iterator<Item = &'a Cell>) {
+    let mut seen: Vec<&str> = Vec::new();
+    for cell in cells {
+        for e in &cell.explanations {
+            if seen.contains(&e.state.as_str()) {
+                continue;
+            }
+            seen.push(&e.state);
+            let verdicts: Vec<String> = e
+                .models
+                .iter()
+                .map(|m| format!("{} {}", esc(&m.model), esc(&m.verdict)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "<figure class=\"explain\"><figcaption>Why {} {}: {}</figcaption>\
+                 <img alt=\"execution graphs of {}\" src=\"data:image/svg+xml;charset=utf-8,{}\">",
+                esc(&e.test),
+                esc(&e.state),
+                verdicts.join(" · "),
+                esc(&e.state),
+                data_uri(&e.svg)
+            );
+            for d in &e.differences {
+                let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(d));
+            }
+            let _ = writeln!(s, "</figure>");
+        }
+    }
+}
+
+/// Percent-encodes everything but letters, digits and a few safe marks.
+fn data_uri(svg: &str) -> String {
+    let mut out = String::with_capacity(svg.len() * 2);
+    for b in svg.bytes() {
+        if b.is_ascii_alphanumeric() || b" -_.,:;/=()".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 fn frequency(f: f64) -> String {

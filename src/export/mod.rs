@@ -6,6 +6,7 @@
 
 pub mod assemble;
 pub mod ci;
+pub mod dot;
 pub mod file;
 pub mod html;
 pub mod json;
@@ -13,4 +14,5 @@ pub mod junit;
 pub mod litmus7;
 pub mod markdown;
 pub use crate::report; // the schema (declared public in lib.rs)
+pub mod svg;
 pub mod text;

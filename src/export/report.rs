@@ -241,6 +241,47 @@ pub struct ScenarioResult {
     /// counts are then those of the batches finished before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Litmus tests and built-in variants: why the models allow or forbid
+    /// each interesting or forbidden outcome observed (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanations: Option<Vec<Explanation>>,
+}
+
+/// Why the memory models allow or forbid one observed outcome of a
+/// litmus test (`orderhunt explain` for that state).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Explanation {
+    /// The outcome, as in `outcomes`.
+    pub observed: serde_json::Value,
+    /// The litmus test's name.
+    pub test: String,
+    /// The state, herd7's spelling: `0:r0=0; 1:r1=0;`.
+    pub state: String,
+    /// Per model (`sc`, `x86-tso`, `armv8`, `rc11`).
+    pub models: Vec<ModelVerdict>,
+    /// Where the models differ, one sentence each.
+    #[serde(default)]
+    pub differences: Vec<String>,
+    /// The whole explanation as `orderhunt explain` prints it.
+    pub text: String,
+    /// The execution graphs, one panel per model (SVG).
+    pub svg: String,
+}
+
+/// One model's verdict on an observed state, with its reason.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ModelVerdict {
+    pub model: String,
+    /// `allowed`, `forbidden` or `unreachable`.
+    pub verdict: String,
+    /// The axiom a forbidden state breaks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub axiom: Option<String>,
+    /// Its shortest cycle, edge by edge: `a -po-> b`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cycle: Vec<String>,
+    /// One sentence: the relaxation that allows it, or the rule that forbids it.
+    pub sentence: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

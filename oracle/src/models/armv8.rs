@@ -48,6 +48,7 @@
 
 use crate::exec::{Access, Event, Execution};
 use crate::model::MemOrder;
+use crate::rel::Rel;
 
 /// Whether a read compiles to an acquire instruction (`A`: `LDAR`,
 /// `LDAXR`) and whether to an acquire-PC one (`Q`: `LDAPR`).
@@ -76,13 +77,31 @@ fn read_kind(e: &Event, rcpc: bool) -> (bool, bool) {
 /// `Ok` if the compiled execution is allowed by ARMv8, else the name of the
 /// violated axiom.
 pub fn check(ex: &Execution<'_>, rcpc: bool) -> Result<(), &'static str> {
-    let sk = ex.sk;
     if !ex.po_loc().union(&ex.com()).is_acyclic() {
         return Err("internal");
     }
     if !ex.atomic() {
         return Err("atomic");
     }
+    let ob = ob(ex, rcpc);
+    if !ob.is_acyclic() {
+        return Err("external");
+    }
+    Ok(())
+}
+
+/// `ob = obs | dob | aob | bob`, the relation the `external` axiom
+/// requires acyclic.
+pub fn ob(ex: &Execution<'_>, rcpc: bool) -> Rel {
+    ob_parts(ex, rcpc)
+        .into_iter()
+        .fold(Rel::empty(ex.n()), |acc, (_, r)| acc.union(&r))
+}
+
+/// The parts of [`ob`], each with a label (`rfe`, `dob (addr)`,
+/// `bob (dmb ish)`, ...), for explanations.
+pub fn ob_parts(ex: &Execution<'_>, rcpc: bool) -> Vec<(&'static str, Rel)> {
+    let sk = ex.sk;
     let a = sk.set(|e| e.is_read() && read_kind(e, rcpc).0);
     let q = sk.set(|e| e.is_read() && read_kind(e, rcpc).1);
     let l = sk.set(|e| {
@@ -106,28 +125,24 @@ pub fn check(ex: &Execution<'_>, rcpc: bool) -> Result<(), &'static str> {
     let dmb_ld = sk.set(|e| e.is_fence() && e.mo == MemOrder::Acquire);
     let po = &sk.po;
     let (rfi, coi) = (ex.rfi(), ex.coi());
-
-    let obs = ex.rfe().union(&ex.fre()).union(&ex.coe());
-    let dob = sk
-        .addr
-        .union(&sk.data)
-        .union(&sk.ctrl.rng(sk.writes))
-        .union(&sk.addr.seq(po).rng(sk.writes))
-        .union(&sk.ctrl.union(&sk.data).seq(&coi))
-        .union(&sk.addr.union(&sk.data).seq(&rfi));
     let rmw_writes = sk.rmw.range();
-    let aob = sk.rmw.union(&rfi.restrict(rmw_writes, a | q));
-    let bob = po
-        .rng(dmb_full)
-        .seq(po)
-        .union(&po.restrict(l, a))
-        .union(&po.dom(sk.reads).rng(dmb_ld).seq(po))
-        .union(&po.dom(a | q))
-        .union(&po.rng(l))
-        .union(&po.rng(l).seq(&coi));
-    let ob = obs.union(&dob).union(&aob).union(&bob);
-    if !ob.is_acyclic() {
-        return Err("external");
-    }
-    Ok(())
+    vec![
+        ("rfe", ex.rfe()),
+        ("fre", ex.fre()),
+        ("coe", ex.coe()),
+        ("dob (addr)", sk.addr.clone()),
+        ("dob (data)", sk.data.clone()),
+        ("dob (ctrl)", sk.ctrl.rng(sk.writes)),
+        ("dob (addr;po)", sk.addr.seq(po).rng(sk.writes)),
+        ("dob (ctrl|data;coi)", sk.ctrl.union(&sk.data).seq(&coi)),
+        ("dob (addr|data;rfi)", sk.addr.union(&sk.data).seq(&rfi)),
+        ("aob (rmw)", sk.rmw.clone()),
+        ("aob (rfi;acquire)", rfi.restrict(rmw_writes, a | q)),
+        ("bob (dmb ish)", po.rng(dmb_full).seq(po)),
+        ("bob (stlr;po;ldar)", po.restrict(l, a)),
+        ("bob (dmb ishld)", po.dom(sk.reads).rng(dmb_ld).seq(po)),
+        ("bob (acquire;po)", po.dom(a | q)),
+        ("bob (po;release)", po.rng(l)),
+        ("bob (po;release;coi)", po.rng(l).seq(&coi)),
+    ]
 }

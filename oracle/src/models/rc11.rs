@@ -43,6 +43,12 @@ use std::fmt;
 /// plain access has no `RLX` tag, so it neither heads nor ends a
 /// synchronisation).
 pub fn happens_before(ex: &Execution<'_>) -> Rel {
+    ex.sk.po.union(&synchronizes_with(ex)).plus()
+}
+
+/// `sw = [REL]; ([F]; sb)?; rs; rf; [R]; (sb; [F])?; [ACQ]`, over atomic
+/// accesses only (see [`happens_before`]).
+pub fn synchronizes_with(ex: &Execution<'_>) -> Rel {
     let sk = ex.sk;
     let sb = &sk.po;
     let (r, w, f) = (sk.reads, sk.writes, sk.fences);
@@ -56,11 +62,10 @@ pub fn happens_before(ex: &Execution<'_>) -> Rel {
         .seq(&rf_rmw_star);
     let release_head = sk.id(rel).union(&sb.dom(rel & f));
     let acquire_tail = sk.id(acq & r).union(&sb.rng(acq & f));
-    let sw = release_head
+    release_head
         .seq(&rs)
         .seq(&ex.rf.rng(r & atomic))
-        .seq(&acquire_tail);
-    sb.union(&sw).plus()
+        .seq(&acquire_tail)
 }
 
 /// One side of a data race.
@@ -167,10 +172,6 @@ pub fn races(ex: &Execution<'_>) -> Vec<Race> {
 pub fn check(ex: &Execution<'_>) -> Result<(), &'static str> {
     let sk = ex.sk;
     let sb = &sk.po;
-    let f = sk.fences;
-    let sc = sk.set(|e| e.mo == MemOrder::SeqCst && !e.na);
-    let fsc = sc & f;
-
     let rb = ex.fr.minus(&sk.id(sk.all()));
     let mo = &ex.co;
     let eco = ex.rf.union(mo).union(&rb).plus();
@@ -188,23 +189,61 @@ pub fn check(ex: &Execution<'_>) -> Result<(), &'static str> {
         return Err("atomicity");
     }
 
-    // Partial SC order.
-    let sbl = sb.minus(&sk.loc);
-    let scb = sb
-        .union(&sbl.seq(&hb).seq(&sbl))
-        .union(&hb.inter(&sk.loc))
-        .union(mo)
-        .union(&rb);
-    let hb_opt = hb.opt();
-    let left = sk.id(sc).union(&hb_opt.dom(fsc));
-    let right = sk.id(sc).union(&hb_opt.rng(fsc));
-    let psc_base = left.seq(&scb).seq(&right);
-    let psc_f = hb.union(&hb.seq(&eco).seq(&hb)).restrict(fsc, fsc);
-    if !psc_base.union(&psc_f).is_acyclic() {
+    let psc = psc_with(ex, &hb, &eco);
+    if !psc.is_acyclic() {
         return Err("sc");
     }
     if !sb.union(&ex.rf).is_acyclic() {
         return Err("no-thin-air");
     }
     Ok(())
+}
+
+/// `eco = (rf | mo | rb)+`.
+pub fn eco(ex: &Execution<'_>) -> Rel {
+    let rb = ex.fr.minus(&ex.sk.id(ex.sk.all()));
+    ex.rf.union(&ex.co).union(&rb).plus()
+}
+
+/// `psc = psc_base | psc_F`, the relation the `sc` axiom requires acyclic.
+pub fn psc(ex: &Execution<'_>) -> Rel {
+    psc_with(ex, &happens_before(ex), &eco(ex))
+}
+
+fn psc_with(ex: &Execution<'_>, hb: &Rel, eco: &Rel) -> Rel {
+    psc_parts_with(ex, hb, eco)
+        .into_iter()
+        .fold(Rel::empty(ex.n()), |acc, (_, r)| acc.union(&r))
+}
+
+/// The parts of [`psc`], each with a label (`psc (sb)`, `psc (rb)`, ...):
+/// `psc_base` split by the part of `scb` it comes from, and `psc_F`.
+pub fn psc_parts(ex: &Execution<'_>) -> Vec<(&'static str, Rel)> {
+    psc_parts_with(ex, &happens_before(ex), &eco(ex))
+}
+
+fn psc_parts_with(ex: &Execution<'_>, hb: &Rel, eco: &Rel) -> Vec<(&'static str, Rel)> {
+    let sk = ex.sk;
+    let sb = &sk.po;
+    let f = sk.fences;
+    let sc = sk.set(|e| e.mo == MemOrder::SeqCst && !e.na);
+    let fsc = sc & f;
+    let rb = ex.fr.minus(&sk.id(sk.all()));
+    let mo = &ex.co;
+    let sbl = sb.minus(&sk.loc);
+    let hb_opt = hb.opt();
+    let left = sk.id(sc).union(&hb_opt.dom(fsc));
+    let right = sk.id(sc).union(&hb_opt.rng(fsc));
+    let wrap = |r: &Rel| left.seq(r).seq(&right);
+    vec![
+        ("psc (sb)", wrap(sb)),
+        ("psc (sb;hb;sb)", wrap(&sbl.seq(hb).seq(&sbl))),
+        ("psc (hb&loc)", wrap(&hb.inter(&sk.loc))),
+        ("psc (mo)", wrap(mo)),
+        ("psc (rb)", wrap(&rb)),
+        (
+            "psc (F;hb;eco;hb;F)",
+            hb.union(&hb.seq(eco).seq(hb)).restrict(fsc, fsc),
+        ),
+    ]
 }

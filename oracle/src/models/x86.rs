@@ -34,33 +34,56 @@ use crate::rel::Rel;
 /// `Ok` if the compiled execution is allowed by x86-TSO, else the name of
 /// the violated axiom.
 pub fn check(ex: &Execution<'_>) -> Result<(), &'static str> {
-    let sk = ex.sk;
     if !ex.po_loc().union(&ex.com()).is_acyclic() {
         return Err("uniproc");
     }
     if !ex.atomic() {
         return Err("atomic");
     }
-    let w = sk.writes;
-    let r = sk.reads;
-    let mem = r | w;
-    let locked = sk.set(|e| {
-        matches!(e.access, Access::Rmw | Access::FailedCas)
-            || (e.is_write() && e.access == Access::Plain && e.mo == MemOrder::SeqCst)
-    });
-    let mfences = sk.set(|e| e.is_fence() && e.mo == MemOrder::SeqCst);
-    let po_wr = sk.po.restrict(w, r);
-    let ppo = sk.po.restrict(mem, mem).minus(&po_wr);
-    let implied = po_wr.dom(locked).union(&po_wr.rng(locked));
-    let mfence = sk.po.rng(mfences).seq(&sk.po).restrict(mem, mem);
-    let ghb: Rel = ppo
-        .union(&implied)
-        .union(&mfence)
-        .union(&ex.rfe())
-        .union(&ex.fr)
-        .union(&ex.co);
+    let ghb = ghb(ex);
     if !ghb.is_acyclic() {
         return Err("tso");
     }
     Ok(())
+}
+
+/// The events an x86 locked instruction produces (RMW and CAS halves, a
+/// failed CAS's read, a SeqCst store as `XCHG`).
+fn locked(ex: &Execution<'_>) -> crate::rel::Set {
+    ex.sk.set(|e| {
+        matches!(e.access, Access::Rmw | Access::FailedCas)
+            || (e.is_write() && e.access == Access::Plain && e.mo == MemOrder::SeqCst)
+    })
+}
+
+/// `ghb = ppo | implied | mfence | rfe | fr | co`, the relation the `tso`
+/// axiom requires acyclic.
+pub fn ghb(ex: &Execution<'_>) -> Rel {
+    ghb_parts(ex)
+        .into_iter()
+        .fold(Rel::empty(ex.n()), |acc, (_, r)| acc.union(&r))
+}
+
+/// The parts of [`ghb`], each with a label (`ppo W->W`, `implied`,
+/// `mfence`, `rfe`, `fr`, `co`), for explanations.
+pub fn ghb_parts(ex: &Execution<'_>) -> Vec<(&'static str, Rel)> {
+    let sk = ex.sk;
+    let w = sk.writes;
+    let r = sk.reads;
+    let mem = r | w;
+    let locked = locked(ex);
+    let mfences = sk.set(|e| e.is_fence() && e.mo == MemOrder::SeqCst);
+    let po_wr = sk.po.restrict(w, r);
+    let implied = po_wr.dom(locked).union(&po_wr.rng(locked));
+    let mfence = sk.po.rng(mfences).seq(&sk.po).restrict(mem, mem);
+    vec![
+        ("ppo R->R", sk.po.restrict(r, r)),
+        ("ppo R->W", sk.po.restrict(r, w)),
+        ("ppo W->W", sk.po.restrict(w, w)),
+        ("implied (locked)", implied),
+        ("mfence", mfence),
+        ("rfe", ex.rfe()),
+        ("fr", ex.fr.clone()),
+        ("co", ex.co.clone()),
+    ]
 }
