@@ -477,6 +477,10 @@ fn checked(way: &str, v: &Value) -> String {
             v["executions"].as_u64().unwrap_or(0),
             v["preemption_bound"].as_str().unwrap_or("?")
         ),
+        _ if v["verdict"] == "ub" => format!(
+            "Miri stopped at undefined behaviour (Miri seed {})",
+            v["miri_seed"]
+        ),
         _ => format!(
             "{} iterations over {} seeds, Miri seed {}",
             v["iterations"].as_u64().unwrap_or(0),
