@@ -241,6 +241,17 @@ pub struct ScenarioResult {
     /// counts are then those of the batches finished before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// How the run differs from the scenario's source, one sentence each
+    /// (a litmus file: plain accesses run as Relaxed atomics, loops bounded
+    /// as the oracle unrolls them, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Set when the language model gives the scenario's code undefined
+    /// behaviour, e.g. `data race in RC11: ...` for a litmus file with a
+    /// data race in some RC11-consistent execution. Such a result fails
+    /// the run (exit 1), whatever the hardware showed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undefined_behaviour: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -306,4 +317,8 @@ pub struct Outcome {
     /// `acceptable`, `interesting`, `forbidden` or `undeclared` (a user
     /// test's outcome it did not declare; fails the run like `forbidden`).
     pub class: String,
+    /// A data race of an RC11-consistent execution that ends in this state
+    /// (litmus files with plain accesses): the racing accesses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub race: Option<String>,
 }
