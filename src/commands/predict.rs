@@ -148,14 +148,21 @@ fn table_of(t: &One) -> String {
         out.push_str(&format!(" {:>10}", p.model.key()));
     }
     out.push('\n');
+    // Each model's allowed states over the shown atoms, computed once (a
+    // test such as herdtools7's fig6 has thousands of full states).
+    let projected: Vec<BTreeSet<Vec<i64>>> = t
+        .predictions
+        .iter()
+        .map(|p| p.allowed.iter().map(project).collect())
+        .collect();
     for (key, text, sat) in &rows {
         out.push_str(&format!(
             "{} {:<width$}",
             if *sat { "*" } else { " " },
             text
         ));
-        for p in &t.predictions {
-            let allowed = p.allowed.iter().any(|s| &project(s) == key);
+        for keys in &projected {
+            let allowed = keys.contains(key);
             out.push_str(&format!(" {:>10}", if allowed { "allowed" } else { "-" }));
         }
         out.push('\n');
