@@ -1792,6 +1792,7 @@ exists (1:r0=1 /\ 1:r1=0)
     /// Every file of `litmus/` runs on the harness, and every state it
     /// shows (not discarded) is one some model allows.
     #[test]
+    #[cfg_attr(miri, ignore = "reads litmus/ and runs 53 tests: too slow under Miri")]
     fn every_litmus_file_runs_and_shows_only_states_the_oracle_allows() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../litmus");
         let mut files: Vec<_> = std::fs::read_dir(dir)
