@@ -11,6 +11,15 @@
 #   scripts/bench.sh litmus-file  the interpreter's cost: built-in sb vs
 #                               litmus/sb.litmus run from the file
 #                               (scenarios/catalog/examples/litmus_file_bench.rs)
+#   scripts/bench.sh litmus-plain  the interpreter on plain accesses, a
+#                               branch and a pointer: built-in mp vs
+#                               litmus/article-03-array-passing.litmus (goal:
+#                               at least 0.5x mp's tests/s)
+#   scripts/bench.sh oracle     `predict` per herdtools7 C11 test (all four
+#                               models, one process per file, best of RUNS)
+#                               beside herd7 7.58's own recorded time for its
+#                               RC11 run (oracle/tests/fixtures/herdtools7-c11/
+#                               herd7-rc11/*.out, `Time` lines)
 #   scripts/bench.sh api        the public API's cost: built-in sb and
 #                               array-passing vs the same specimens written
 #                               with orderhunt::Test in a user crate
@@ -156,6 +165,36 @@ fi
 
 if [[ $what == all || $what == explain ]]; then
     cargo run --release -q -p orderhunt-oracle --example bench_explain
+fi
+
+if [[ $what == all || $what == litmus-plain ]]; then
+  echo "== litmus file with plain accesses, a branch and a pointer vs built-in mp: $RUNS interleaved runs of ${PLAIN_N:-2000000} iterations"
+  cargo run --release -q -p orderhunt-scenarios --example litmus_file_bench -- \
+    "${PLAIN_N:-2000000}" "$RUNS" mp litmus/article-03-array-passing.litmus
+fi
+
+if [[ $what == all || $what == oracle ]]; then
+  echo "== predict per herdtools7 C11 test (best of $RUNS) vs herd7 7.58's recorded RC11 time"
+  fixtures=oracle/tests/fixtures/herdtools7-c11
+  printf '%-60s %12s %12s\n' test "predict (s)" "herd7 (s)"
+  total=0
+  while IFS= read -r f; do
+    rel=${f#"$fixtures/files/"}
+    best=
+    for _ in $(seq "$RUNS"); do
+      t0=$(date +%s.%N)
+      "$BIN" predict "$f" >/dev/null 2>&1 || true
+      t1=$(date +%s.%N)
+      t=$(python3 -c "print($t1-$t0)")
+      best=$(python3 -c "print(min(float('$t'), float('${best:-1e9}')))")
+    done
+    key=${rel%.litmus}
+    out="$fixtures/herd7-rc11/${key//\//_}.out"
+    herd=$(sed -n 's/^Time [^ ]* \([0-9.]*\).*/\1/p' "$out" 2>/dev/null | head -1)
+    printf '%-60s %12.4f %12s\n' "$rel" "$best" "${herd:--}"
+    total=$(python3 -c "print($total+$best)")
+  done < <(find "$fixtures/files" -name '*.litmus' | sort)
+  printf 'total predict time (best runs, process start included): %.2f s\n' "$total"
 fi
 
 if [[ $what == all || $what == api ]]; then

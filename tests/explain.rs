@@ -103,6 +103,8 @@ fn reports_explain_the_weak_outcome_only() {
         observed: observed.into(),
         count: 1,
         class: class.to_string(),
+        description: None,
+        race: None,
     };
     let records = for_outcomes(
         "sb",

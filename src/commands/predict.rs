@@ -2,10 +2,10 @@
 //! litmus test, computed by the oracle (`orderhunt-oracle`).
 
 use crate::engine::litmus_file;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use clap::Args;
 use orderhunt_oracle::model::{Litmus, State};
-use orderhunt_oracle::Prediction;
+use orderhunt_oracle::{Model, Prediction};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -15,8 +15,10 @@ pub struct PredictArgs {
     #[arg(value_name = "FILE.litmus|DIR", required = true)]
     pub inputs: Vec<String>,
 
-    /// Print JSON: per test `name`, `condition` and `models` (keyed `sc`,
-    /// `x86-tso`, `armv8`, `rc11`, each with `observation` and `allowed`).
+    /// Print JSON: per test `name`, `condition`, `undefined_behaviour`
+    /// (RC11 finds a data race) and `models` (keyed `sc`, `x86-tso`,
+    /// `armv8`, `rc11`, each with `observation`, `allowed`, `racy` and
+    /// `races`).
     #[arg(long)]
     pub json: bool,
 
@@ -36,16 +38,11 @@ pub fn run(args: &PredictArgs) -> Result<i32> {
     for input in &args.inputs {
         for path in litmus_file::files_of(input)? {
             let litmus = litmus_file::parse_file(&path)?;
-            let mut predictions = litmus_file::predict_all(&path, &litmus)?;
+            let mut models = Model::all().to_vec();
             if args.rcpc {
-                predictions.push(
-                    orderhunt_oracle::predict(
-                        &litmus,
-                        orderhunt_oracle::Model::Armv8 { rcpc: true },
-                    )
-                    .map_err(|e| Error::usage(format!("{}: {e}", path.display())))?,
-                );
+                models.push(Model::Armv8 { rcpc: true });
             }
+            let predictions = litmus_file::predict_models(&path, &litmus, &models)?;
             tests.push(One {
                 path,
                 litmus,
@@ -84,11 +81,25 @@ fn json_of(t: &One) -> serde_json::Value {
             .iter()
             .map(|s| t.litmus.render_state(s, &shown))
             .collect();
+        let races: Vec<serde_json::Value> = p
+            .races
+            .iter()
+            .map(|(s, races)| {
+                let accesses: BTreeSet<String> =
+                    races.iter().map(|r| r.describe(&t.litmus)).collect();
+                serde_json::json!({
+                    "state": t.litmus.render_state(s, &shown),
+                    "accesses": accesses,
+                })
+            })
+            .collect();
         models.insert(
             p.model.key().to_string(),
             serde_json::json!({
                 "observation": p.observation.as_str(),
                 "allowed": allowed,
+                "racy": p.racy(),
+                "races": races,
             }),
         );
     }
@@ -96,8 +107,13 @@ fn json_of(t: &One) -> serde_json::Value {
         "name": t.litmus.name,
         "file": t.path.display().to_string(),
         "condition": condition_text(&t.litmus),
+        "undefined_behaviour": rc11_of(t).is_some_and(Prediction::racy),
         "models": models,
     })
+}
+
+fn rc11_of(t: &One) -> Option<&Prediction> {
+    t.predictions.iter().find(|p| p.model == Model::Rc11)
 }
 
 /// The outcome x model table: every state some model allows (over the
@@ -132,14 +148,21 @@ fn table_of(t: &One) -> String {
         out.push_str(&format!(" {:>10}", p.model.key()));
     }
     out.push('\n');
+    // Each model's allowed states over the shown atoms, computed once (a
+    // test such as herdtools7's fig6 has thousands of full states).
+    let projected: Vec<BTreeSet<Vec<i64>>> = t
+        .predictions
+        .iter()
+        .map(|p| p.allowed.iter().map(project).collect())
+        .collect();
     for (key, text, sat) in &rows {
         out.push_str(&format!(
             "{} {:<width$}",
             if *sat { "*" } else { " " },
             text
         ));
-        for p in &t.predictions {
-            let allowed = p.allowed.iter().any(|s| &project(s) == key);
+        for keys in &projected {
+            let allowed = keys.contains(key);
             out.push_str(&format!(" {:>10}", if allowed { "allowed" } else { "-" }));
         }
         out.push('\n');
@@ -148,6 +171,22 @@ fn table_of(t: &One) -> String {
     for p in &t.predictions {
         out.push_str(&format!(" {:>10}", p.observation.as_str()));
     }
-    out.push_str("\n\n");
+    out.push('\n');
+    if let Some(rc11) = rc11_of(t).filter(|p| p.racy()) {
+        let races = litmus_file::race_texts(&t.litmus, rc11);
+        let (state, race) = litmus_file::example_race(&t.litmus, &races).expect("racy");
+        out.push_str(&format!(
+            "  Undef (rc11): data race in {} allowed state{}, e.g. {}: {}\n",
+            races.len(),
+            if races.len() == 1 { "" } else { "s" },
+            t.litmus.render_state(state, &shown),
+            race
+        ));
+        out.push_str(
+            "  (x86-tso and armv8 judge the code as compiled: plain accesses are MOV / LDR / STR, \
+             no undefined behaviour at that level)\n",
+        );
+    }
+    out.push('\n');
     out
 }

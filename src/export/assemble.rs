@@ -49,6 +49,7 @@ pub fn scenario_result(
             count,
             class: scenario.classify(obs, params).as_str().to_string(),
             description: scenario.describe(obs),
+            race: None,
         })
         .collect();
     outcomes.sort_by_key(|o| std::cmp::Reverse(o.count));
@@ -62,7 +63,7 @@ pub fn scenario_result(
         params_json.insert("layout".to_string(), params.layout.as_str().into());
     }
     let explanations = crate::engine::explain::for_outcomes(info.name, &outcomes);
-    ScenarioResult {
+    let mut result = ScenarioResult {
         scenario: info.name.to_string(),
         expectation: info.expectation.as_str().to_string(),
         description: info.summary.to_string(),
@@ -119,7 +120,14 @@ pub fn scenario_result(
                 krate: o.krate.clone(),
                 version: o.version.clone(),
             }),
+        notes: Vec::new(),
+        undefined_behaviour: None,
+    };
+    // A litmus file's notes, its data race (RC11) and its racy states.
+    if let Some(l) = engine::litmus_file::loaded(info.name) {
+        l.annotate(&mut result, &tally.outcomes);
     }
+    result
 }
 
 /// Convenience for a finished engine run: the result with its placement.
@@ -208,11 +216,16 @@ pub fn new_report(mode: &str, started: SystemTime) -> Report {
 }
 
 /// The exit code a set of results calls for: 1 when any forbidden outcome
-/// (a must-pass specimen's anomaly) was seen; else 128 + the signal when a
+/// (a must-pass specimen's anomaly) was seen, or a scenario's code has
+/// undefined behaviour (a litmus file RC11 finds a data race in); else 128 + the signal when a
 /// signal interrupted the run (130 for SIGINT, 143 for SIGTERM), so that a
 /// CI timeout never looks green; else 0.
 pub fn exit_code(report: &Report, stop: &crate::engine::signals::StopFlag) -> i32 {
-    if report.results.iter().any(|r| r.forbidden > 0) {
+    if report
+        .results
+        .iter()
+        .any(|r| r.forbidden > 0 || r.undefined_behaviour.is_some())
+    {
         1
     } else {
         stop.exit_code().unwrap_or(0)

@@ -1,7 +1,8 @@
 //! The JUnit XML of a report: one testcase per scenario.
 //!
 //! A testcase fails exactly when the run's exit code would be 1 because of
-//! it: a forbidden outcome, which for a must-pass specimen is any anomaly.
+//! it: a forbidden outcome, which for a must-pass specimen is any anomaly,
+//! or undefined behaviour (a litmus file with a data race in RC11).
 //! A may-fail specimen that shows its bug is a passing testcase (the bug is
 //! the expected result); its counts go to `<system-out>`.
 
@@ -87,7 +88,14 @@ pub fn junit_xml(report: &Report) -> String {
             xml_escape(&r.expectation),
             r.elapsed_s
         );
-        if fails(r) {
+        if let (Some(ub), 0) = (&r.undefined_behaviour, r.forbidden) {
+            let _ = writeln!(
+                x,
+                "      <failure message=\"{}\" type=\"undefined-behaviour\">{}</failure>",
+                xml_escape(&format!("undefined behaviour: {ub}")),
+                xml_escape(&counts_text(r))
+            );
+        } else if fails(r) {
             let _ = writeln!(
                 x,
                 "      <failure message=\"{}\" type=\"forbidden-outcome\">{}</failure>",

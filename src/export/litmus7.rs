@@ -15,6 +15,11 @@ pub fn litmus7_log(l: &Loaded, outcomes: &BTreeMap<u64, u64>, other: u64, secs: 
     let mut hist: BTreeMap<Vec<i64>, (u64, bool)> = BTreeMap::new();
     let (mut pos, mut neg) = (0u64, 0u64);
     for (&code, &count) in outcomes {
+        if code == orderhunt_scenarios::interp::DISCARDED {
+            // Not an execution the oracle counts (past a loop's unrolling
+            // bound): litmus7 has no line for it; the report has.
+            continue;
+        }
         let Some(state) = l.source.state(code) else {
             neg += count;
             continue;
@@ -53,7 +58,7 @@ pub fn litmus7_log(l: &Loaded, outcomes: &BTreeMap<u64, u64>, other: u64, secs: 
         let cells: Vec<String> = shown
             .iter()
             .zip(key)
-            .map(|(a, v)| format!("{}={v};", t.atom_name(*a)))
+            .map(|(a, v)| format!("{}={};", t.atom_name(*a), t.render_value(*v)))
             .collect();
         out.push_str(&format!(
             "{count:<8}{}>{}\n",

@@ -16,14 +16,30 @@ pub fn markdown_summary(report: &Report) -> String {
     let failures: Vec<&str> = report
         .results
         .iter()
-        .filter(|r| fails(r))
+        .filter(|r| fails(r) && r.undefined_behaviour.is_none())
+        .map(|r| r.scenario.as_str())
+        .collect();
+    let undefined: Vec<&str> = report
+        .results
+        .iter()
+        .filter(|r| r.undefined_behaviour.is_some())
         .map(|r| r.scenario.as_str())
         .collect();
     let mut s = String::new();
-    let verdict = if failures.is_empty() {
+    let mut problems = Vec::new();
+    if !failures.is_empty() {
+        problems.push(format!("forbidden outcome in {}", failures.join(", ")));
+    }
+    if !undefined.is_empty() {
+        problems.push(format!(
+            "undefined behaviour (data race in RC11) in {}",
+            undefined.join(", ")
+        ));
+    }
+    let verdict = if problems.is_empty() {
         "every expectation held".to_string()
     } else {
-        format!("FAILED: forbidden outcome in {}", failures.join(", "))
+        format!("FAILED: {}", problems.join("; "))
     };
     let _ = writeln!(
         s,

@@ -245,6 +245,17 @@ pub struct ScenarioResult {
     /// each interesting or forbidden outcome observed (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explanations: Option<Vec<Explanation>>,
+    /// How the run differs from the scenario's source, one sentence each
+    /// (a litmus file: plain accesses run as Relaxed atomics, loops bounded
+    /// as the oracle unrolls them, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Set when the language model gives the scenario's code undefined
+    /// behaviour, e.g. `data race in RC11: ...` for a litmus file with a
+    /// data race in some RC11-consistent execution. Such a result fails
+    /// the run (exit 1), whatever the hardware showed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undefined_behaviour: Option<String>,
 }
 
 /// Why the memory models allow or forbid one observed outcome of a
@@ -350,4 +361,8 @@ pub struct Outcome {
     /// What the test's declaration says of this outcome (user tests).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// A data race of an RC11-consistent execution that ends in this state
+    /// (litmus files with plain accesses): the racing accesses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub race: Option<String>,
 }

@@ -27,6 +27,9 @@ fn fmt_count(n: f64) -> String {
 /// The verdict word of one result.
 pub fn verdict(r: &ScenarioResult) -> &'static str {
     let must_pass = r.expectation == Expectation::MustPass.as_str();
+    if r.forbidden == 0 && r.undefined_behaviour.is_some() {
+        return "UNDEFINED (data race in RC11)";
+    }
     let undeclared = r
         .outcomes
         .iter()
@@ -126,6 +129,11 @@ pub fn summary(report: &Report) -> String {
     if !placements.is_empty() {
         s.push_str(&format!("placement: {}\n", placements.join(", ")));
     }
+    for r in &report.results {
+        if let Some(ub) = &r.undefined_behaviour {
+            s.push_str(&format!("undefined behaviour: {}: {ub}\n", r.scenario));
+        }
+    }
     if report
         .results
         .iter()
@@ -139,10 +147,13 @@ pub fn summary(report: &Report) -> String {
     s
 }
 
-/// Whether a result fails its testcase: any forbidden outcome, or any
-/// anomaly of a must-pass specimen.
+/// Whether a result fails its testcase: any forbidden outcome, any
+/// anomaly of a must-pass specimen, or undefined behaviour (a litmus file
+/// with a data race in RC11).
 pub fn fails(r: &ScenarioResult) -> bool {
-    r.forbidden > 0 || (r.expectation == Expectation::MustPass.as_str() && r.anomalies > 0)
+    r.forbidden > 0
+        || (r.expectation == Expectation::MustPass.as_str() && r.anomalies > 0)
+        || r.undefined_behaviour.is_some()
 }
 
 pub(crate) fn first_anomaly_text(r: &ScenarioResult) -> String {
