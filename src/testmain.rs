@@ -228,9 +228,17 @@ pub fn test_main(registry: Registry, args: impl IntoIterator<Item = OsString>) -
     }
 }
 
+/// The environment variable that asks for result lines (`cargo orderhunt`
+/// sets it; a plain `cargo test` stays as libtest prints it).
+pub const RESULTS_ENV: &str = "ORDERHUNT_RESULTS";
+
 /// One machine-readable line per test and way, for `cargo orderhunt`:
-/// `orderhunt-result: {json}` (way, test, verdict, what was checked).
+/// `orderhunt-result: {json}` (way, test, verdict, what was checked),
+/// printed when `ORDERHUNT_RESULTS=1`.
 fn result_line(way: &str, test: &str, verdict: &str, fields: serde_json::Value) {
+    if std::env::var(RESULTS_ENV).as_deref() != Ok("1") {
+        return;
+    }
     let mut v = serde_json::json!({ "way": way, "test": test, "verdict": verdict });
     if let (Some(m), serde_json::Value::Object(extra)) = (v.as_object_mut(), fields) {
         m.extend(extra);

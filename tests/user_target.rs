@@ -143,6 +143,7 @@ fn a_panicking_actor_names_the_scenario_and_actor_and_the_report_is_written() {
 #[test]
 fn under_libtest_a_panicking_actor_fails_only_its_own_test() {
     let out = target()
+        .env("ORDERHUNT_RESULTS", "1")
         .timeout(std::time::Duration::from_secs(300))
         .output()
         .unwrap();

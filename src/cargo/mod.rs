@@ -128,7 +128,9 @@ pub fn main() -> i32 {
 }
 
 fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    c.env(crate::testmain::RESULTS_ENV, "1");
+    c
 }
 
 fn base(args: &Args, cmd: &mut Command) {
@@ -359,6 +361,7 @@ fn miri_one(args: &Args, name: &str, seed: u64) -> Result<Value, String> {
         seeds_flag,
         "-Zmiri-env-forward=ORDERHUNT_MIRI_ITERATIONS".to_string(),
         "-Zmiri-env-forward=ORDERHUNT_MIRI_SEEDS".to_string(),
+        format!("-Zmiri-env-forward={}", crate::testmain::RESULTS_ENV),
     ];
     let user = std::env::var("MIRIFLAGS").unwrap_or_default();
     let miriflags = format!("{user} {}", flags.join(" ")).trim().to_string();
@@ -381,7 +384,8 @@ fn miri_one(args: &Args, name: &str, seed: u64) -> Result<Value, String> {
             "ORDERHUNT_MIRI_ITERATIONS",
             args.miri_iterations.to_string(),
         )
-        .env("ORDERHUNT_MIRI_SEEDS", args.miri_seeds.to_string());
+        .env("ORDERHUNT_MIRI_SEEDS", args.miri_seeds.to_string())
+        .env(crate::testmain::RESULTS_ENV, "1");
     let out = cmd
         .output()
         .map_err(|e| format!("cannot run cargo miri: {e}"))?;
