@@ -146,3 +146,18 @@ fn the_docs_example_is_current() {
         "docs/litmus.md is stale: paste `orderhunt explain mp`"
     );
 }
+
+#[test]
+fn predict_explain_adds_the_explanation_after_the_table() {
+    let out = assert_cmd::Command::cargo_bin("orderhunt")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["predict", "litmus/mp.litmus", "--explain"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Observation"), "{text}");
+    assert!(text.contains("x86-tso: forbidden"), "{text}");
+    assert!(text.contains("armv8: allowed"), "{text}");
+}

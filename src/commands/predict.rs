@@ -25,6 +25,11 @@ pub struct PredictArgs {
     /// Also show ARMv8 with acquire loads compiled to RCpc `LDAPR`.
     #[arg(long)]
     pub rcpc: bool,
+
+    /// After each table, explain the condition's states (as `orderhunt
+    /// explain FILE` does): a witness or the broken axiom and its cycle.
+    #[arg(long, conflicts_with = "json")]
+    pub explain: bool,
 }
 
 struct One {
@@ -60,6 +65,19 @@ pub fn run(args: &PredictArgs) -> Result<i32> {
     }
     for t in &tests {
         print!("{}", table_of(t));
+        if args.explain {
+            let models: Vec<Model> = t.predictions.iter().map(|p| p.model).collect();
+            let fail = |e: orderhunt_oracle::OracleError| {
+                crate::error::Error::usage(format!("{}: {e}", t.path.display()))
+            };
+            let targets = orderhunt_oracle::explain::condition_targets(&t.litmus).map_err(fail)?;
+            let states =
+                orderhunt_oracle::explain::explain(&t.litmus, &models, &targets).map_err(fail)?;
+            print!(
+                "\n{}",
+                crate::commands::explain::text(&t.litmus, &t.path.display().to_string(), &states)
+            );
+        }
     }
     Ok(0)
 }
