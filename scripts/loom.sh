@@ -142,7 +142,8 @@ done < <(grep -oE 'loom-detail: .*' "$log")
 # The harness rendezvous tests of scenarios/catalog/tests/loom.rs.
 harness_names=(harness:spin-barrier harness:no-barrier-control harness:instance-gate
     harness:instance-gate-publishes-nothing harness:actors-runner
-    harness:actors-runner-batch harness:actors-runner-wrong)
+    harness:actors-runner-batch harness:actors-runner-wrong harness:flag-start-line
+    harness:actors-runner-flag harness:actors-runner-flag-wrong)
 
 status=0
 # The coverage guard: one verdict line per listed name, none for others.

@@ -441,7 +441,7 @@ fn check_one(s: &'static dyn DynScenario, targs: &TestArgs) -> Result<String, St
 fn smoke(s: &'static dyn DynScenario, full: bool) -> Result<String, String> {
     use crate::engine;
     use crate::machine::placement::{plan, Copies, Request, Strategy};
-    use orderhunt_core::{Config, HarnessKind, MemoryMode, SyncMode};
+    use orderhunt_core::{Config, HarnessKind, MemoryMode};
     let info = s.info();
     let iterations = if full {
         info.default_iterations
@@ -458,9 +458,9 @@ fn smoke(s: &'static dyn DynScenario, full: bool) -> Result<String, String> {
         harness: HarnessKind::Actors,
         batch: info.default_batch,
         memory,
-        sync: SyncMode::Instance,
+        sync: orderhunt_core::DEFAULT_SYNC,
         shuffle: false,
-        skew: orderhunt_core::DEFAULT_SKEW,
+        skew: orderhunt_core::harness::default_skew(orderhunt_core::DEFAULT_SYNC),
         seed: crate::engine::options::clock_seed(),
         stop_on_first: false,
         params: Default::default(),

@@ -33,7 +33,12 @@ pub enum MemoryArg {
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncArg {
-    /// Actors meet before every instance (best at provoking races).
+    /// Before every instance its leader sets a start flag of its own and
+    /// runs a full fence; the others spin on the flag and start the moment
+    /// they see it (litmus7's `userfence`; the most weak outcomes per
+    /// second measured).
+    Flag,
+    /// Actors meet before every instance at a counting gate.
     Instance,
     /// A rotating leader posts each instance's start and does not wait for
     /// the others (litmus7's `user` barrier): cheaper, looser.
@@ -58,18 +63,19 @@ pub struct EngineArgs {
     pub harness: HarnessArg,
 
     /// How closely the actors are synchronized within a batch.
-    #[arg(long, value_enum, default_value_t = SyncArg::Instance)]
+    #[arg(long, value_enum, default_value_t = SyncArg::Flag)]
     pub sync: SyncArg,
 
     /// Instances per batch between rendezvous [default: per scenario].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub batch: Option<u64>,
 
-    /// After the start gate, each actor waits a random 0..=N pause loops,
+    /// After the start line, each actor waits a random 0..=N pause loops,
     /// drawn afresh every batch, so batches sweep the actors' relative
-    /// start times (litmus7's timebase delays). 0 turns it off.
-    #[arg(long, value_name = "N", default_value_t = orderhunt_core::DEFAULT_SKEW)]
-    pub skew: u32,
+    /// start times (litmus7's timebase delays). 0 turns it off [default: 0
+    /// with --sync flag, 4 with instance, post and batch].
+    #[arg(long, value_name = "N")]
+    pub skew: Option<u32>,
 
     /// Give the actor threads a fresh random permutation of the roles every
     /// batch, so every role runs on every core (jcstress-style).
@@ -151,6 +157,12 @@ pub fn config_for(
     engine: &EngineArgs,
 ) -> Config {
     let info = scenario.info();
+    let sync = match engine.sync {
+        SyncArg::Flag => SyncMode::Flag,
+        SyncArg::Instance => SyncMode::Instance,
+        SyncArg::Post => SyncMode::Post,
+        SyncArg::Batch => SyncMode::Batch,
+    };
     Config {
         iterations,
         harness: match engine.harness {
@@ -164,13 +176,11 @@ pub fn config_for(
             Some(MemoryArg::Arena) => MemoryMode::Arena,
             Some(MemoryArg::Reuse) => MemoryMode::Reuse,
         },
-        sync: match engine.sync {
-            SyncArg::Instance => SyncMode::Instance,
-            SyncArg::Post => SyncMode::Post,
-            SyncArg::Batch => SyncMode::Batch,
-        },
+        sync,
         shuffle: engine.shuffle,
-        skew: engine.skew,
+        skew: engine
+            .skew
+            .unwrap_or_else(|| orderhunt_core::harness::default_skew(sync)),
         seed: engine.seed.unwrap_or_else(clock_seed),
         stop_on_first: engine.stop_on_first,
         params: Params {

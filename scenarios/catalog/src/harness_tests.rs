@@ -49,7 +49,12 @@ fn must_pass_scenarios_complete_every_iteration_cleanly_in_every_mode() {
             continue;
         }
         for memory in [MemoryMode::Leak, MemoryMode::Arena, MemoryMode::Reuse] {
-            for sync in [SyncMode::Instance, SyncMode::Batch, SyncMode::Post] {
+            for sync in [
+                SyncMode::Flag,
+                SyncMode::Instance,
+                SyncMode::Batch,
+                SyncMode::Post,
+            ] {
                 let t = run(*sc, cfg(N, HarnessKind::Actors, memory, sync));
                 assert_eq!(t.completed, N, "{} {memory:?} {sync:?}", sc.info().name);
                 assert_eq!(t.anomalies, 0, "{} {memory:?} {sync:?}", sc.info().name);

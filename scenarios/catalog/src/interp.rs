@@ -1305,12 +1305,13 @@ impl<const LINES: usize> Scenario for LitmusScenario<LINES> {
     fn judge(&self, instances: &[Memory<LINES>], params: &Params, tally: &mut Tally) {
         let mut buf = Vec::with_capacity(self.observe_slots[0].len());
         let mut interner = self.interner.lock().unwrap_or_else(|e| e.into_inner());
+        let mut rec = tally.recorder();
         for instance in instances {
             if self.read_state(instance, params.layout, &mut buf) {
                 let (code, class) = interner.intern(&buf, &self.classify);
-                tally.record(code, class);
+                rec.record(code, class);
             } else {
-                tally.record(DISCARDED, OutcomeClass::Acceptable);
+                rec.record(DISCARDED, OutcomeClass::Acceptable);
             }
         }
     }
@@ -1462,7 +1463,7 @@ exists (1:r0=1 /\ 1:r1=0)
             memory: MemoryMode::Reuse,
             sync,
             shuffle: false,
-            skew: orderhunt_core::harness::DEFAULT_SKEW,
+            skew: orderhunt_core::harness::default_skew(sync),
             seed: 0,
             stop_on_first: false,
             params: Params {
@@ -1487,7 +1488,12 @@ exists (1:r0=1 /\ 1:r1=0)
             .leak();
         let n = if cfg!(miri) { 4 } else { 5_000 };
         for layout in [Layout::Separate, Layout::Shared] {
-            for sync in [SyncMode::Instance, SyncMode::Batch, SyncMode::Post] {
+            for sync in [
+                SyncMode::Flag,
+                SyncMode::Instance,
+                SyncMode::Batch,
+                SyncMode::Post,
+            ] {
                 let t = run_runner(sc, cfg(n, sync, layout));
                 let what = format!("{layout:?} {sync:?}");
                 assert_eq!(t.completed, n, "{what}");

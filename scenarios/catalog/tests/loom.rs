@@ -26,9 +26,9 @@
 #![cfg(loom)]
 
 use orderhunt_core::harness::{
-    ActorsRunner, Config, HarnessKind, InstanceGate, MemoryMode, SpinBarrier, SyncMode,
+    flag_pass, ActorsRunner, Config, HarnessKind, InstanceGate, MemoryMode, SpinBarrier, SyncMode,
 };
-use orderhunt_core::sync::{AtomicUsize, Ordering, UnsafeCell};
+use orderhunt_core::sync::{AtomicU32, AtomicUsize, Ordering, UnsafeCell};
 use orderhunt_core::{Expectation, Observed, Params, Scenario};
 use orderhunt_scenarios as registry;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -452,6 +452,68 @@ fn actors_runner_two_batches_of_one_instance_are_clean() {
         assert_eq!(t.outcomes.get(&2), Some(&2));
     });
     verdict_line("harness:actors-runner", "clean", "clean");
+}
+
+#[test]
+fn flag_start_line_lets_the_follower_through_once_set() {
+    // Two instances' flags; thread 0 leads instance 0, thread 1 instance 1
+    // (as the runner assigns them). Each passes both start lines in order:
+    // the follower of an instance only gets through once its leader has
+    // set the flag, and nobody waits forever.
+    check_clean("flag-start-line", || {
+        let flags = StdArc::new([AtomicU32::new(0), AtomicU32::new(0)]);
+        let passed = StdArc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+        let (f, p) = (flags.clone(), passed.clone());
+        let h = loom::thread::spawn(move || {
+            for i in 0..2 {
+                flag_pass(&f[i], i == 1);
+                // Relaxed: counts checked after join, which orders them.
+                p[i].fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        for i in 0..2 {
+            flag_pass(&flags[i], i == 0);
+            // Relaxed: as above.
+            passed[i].fetch_add(1, Ordering::Relaxed);
+            // Relaxed: the flag is a timing signal; we read our own or
+            // the leader's store of 1, which we waited for.
+            assert_eq!(flags[i].load(Ordering::Relaxed), 1, "passed an unset flag");
+        }
+        h.join().unwrap();
+        for p in passed.iter() {
+            // Relaxed: the join orders every increment before this load.
+            assert_eq!(p.load(Ordering::Relaxed), 2);
+        }
+    });
+    verdict_line("harness:flag-start-line", "clean", "clean");
+}
+
+#[test]
+fn actors_runner_flag_sync_is_clean_and_still_catches_a_race() {
+    // The default sync: two instances per batch, so each actor thread leads
+    // one. A correct specimen stays clean...
+    check_clean("actors-runner-flag", || {
+        let t = run_actors(
+            &registry::COUNTER_ATOMIC,
+            2,
+            2,
+            SyncMode::Flag,
+            increments(1),
+        );
+        assert_eq!(t.completed, 2);
+        assert_eq!(t.anomalies, 0);
+    });
+    verdict_line("harness:actors-runner-flag", "clean", "clean");
+    // ...and the leader's fence does not hide a specimen's data race: the
+    // flag is Relaxed, so it creates no happens-before between the actors.
+    assert_caught(
+        "actors-runner-flag counter-race",
+        "Concurrent write accesses",
+        || {
+            run_actors(&registry::COUNTER_RACE, 1, 1, SyncMode::Flag, increments(1));
+        },
+    );
+    verdict_line("harness:actors-runner-flag-wrong", "caught", "caught");
 }
 
 #[test]

@@ -660,13 +660,14 @@ impl<S: Send + Sync + 'static, O: Outcome> Scenario for Test<S, O> {
 
     fn judge(&self, instances: &[S], _params: &Params, tally: &mut Tally) {
         let mut table = self.lock();
+        let mut rec = tally.recorder();
         for instance in instances {
             let o = self.outcome_of(instance);
             // Classified from the value itself, so outcomes beyond the
             // interner are still judged exactly.
             let class = self.class_of(&o);
             let code = table.code(&o);
-            tally.record(code, class);
+            rec.record(code, class);
         }
     }
 }

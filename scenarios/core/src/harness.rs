@@ -17,14 +17,29 @@
 //! ordering comments, loom tests and Miri runs like any specimen.
 
 use crate::scenario::{Info, Params, Scenario, Tally};
-use crate::sync::{thread, Arc, AtomicBool, AtomicU64, AtomicUsize, Backoff, Ordering, UnsafeCell};
+use crate::sync::{
+    full_fence, thread, Arc, AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Backoff, Ordering,
+    UnsafeCell,
+};
 
 pub use crate::scenario::MemoryMode;
 
-/// Default [`Config::skew`]: measured best for the SB hunt on a 2-core
-/// x86 VM (docs/litmus.md), and harmless for other scenarios (at most a
-/// few pause instructions per instance).
+/// Default [`Config::skew`] of [`SyncMode::Instance`] and
+/// [`SyncMode::Post`]: measured best for the SB hunt with those gates on a
+/// 2-core x86 VM (docs/litmus.md), and harmless for other scenarios (at
+/// most a few pause instructions per instance). See [`default_skew`].
 pub const DEFAULT_SKEW: u32 = 4;
+
+/// The default [`Config::skew`] for a sync mode: 0 for [`SyncMode::Flag`]
+/// (its start line already staggers the actors by one cache-line transfer;
+/// any added delay measured worse: docs/litmus.md, "Hunting power"),
+/// [`DEFAULT_SKEW`] otherwise.
+pub fn default_skew(sync: SyncMode) -> u32 {
+    match sync {
+        SyncMode::Flag => 0,
+        SyncMode::Instance | SyncMode::Post | SyncMode::Batch => DEFAULT_SKEW,
+    }
+}
 
 /// Arena mode's target ring size in bytes: larger than the last-level
 /// caches of the machines we run on, so a reused address is cold.
@@ -40,10 +55,29 @@ pub fn arena_ring_len(batch: usize, instance_bytes: usize) -> usize {
     (ARENA_BYTES / batch_bytes).clamp(ARENA_RING_MIN, ARENA_RING_MAX)
 }
 
+/// The default [`SyncMode`]: the one that provoked the most weak outcomes
+/// per second in `scripts/bench.sh litmus7` (docs/litmus.md, "Hunting
+/// power").
+pub const DEFAULT_SYNC: SyncMode = SyncMode::Flag;
+
+/// Spins without the pause hint before a follower waiting at a
+/// [`SyncMode::Flag`] start line falls back to pausing and then yielding
+/// (so more actors than cores still make progress). Some thousands of
+/// cycles: far longer than the leader's fence, which is what it waits for.
+pub const FLAG_TIGHT_SPINS: u32 = 4096;
+
 /// How closely actors are synchronized within a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncMode {
-    /// The actors meet before every instance (default; best hunting power).
+    /// Before every instance, a start flag of its own (one-shot, zeroed
+    /// with the batch): the instance's leader (instance index modulo the
+    /// number of actors) sets it and then runs a full fence (`MFENCE`,
+    /// `DMB ISH`), so its store buffer is empty when its test code starts;
+    /// the others spin on the flag without the pause hint and start the
+    /// moment they see it. litmus7's `userfence` barrier (default; the
+    /// best hunting power measured).
+    Flag,
+    /// The actors meet before every instance at a counting gate.
     Instance,
     /// The actors meet only between batches and run their instances freely.
     Batch,
@@ -57,15 +91,17 @@ pub enum SyncMode {
 impl SyncMode {
     pub fn as_str(self) -> &'static str {
         match self {
+            SyncMode::Flag => "flag",
             SyncMode::Instance => "instance",
             SyncMode::Batch => "batch",
             SyncMode::Post => "post",
         }
     }
 
-    /// Parses the CLI spelling (`instance`, `batch`, `post`).
+    /// Parses the CLI spelling (`flag`, `instance`, `batch`, `post`).
     pub fn parse(s: &str) -> Option<SyncMode> {
         match s {
+            "flag" => Some(SyncMode::Flag),
             "instance" => Some(SyncMode::Instance),
             "batch" => Some(SyncMode::Batch),
             "post" => Some(SyncMode::Post),
@@ -261,6 +297,37 @@ impl StartPost {
     }
 }
 
+/// Passes an instance's start line in [`SyncMode::Flag`]: `flag` is that
+/// instance's own start flag (zero at the batch's start, set once, never
+/// reset within the batch); `leads` says whether this thread is the
+/// instance's leader (instance i's is actor thread `i % actors`, so every
+/// thread leads in turn). The leader sets the flag and drains
+/// its store buffer with a full fence; the others wait for the flag. Like
+/// [`InstanceGate`], purely a timing device: no data goes through it, and
+/// the fence comes before both actors' test code, so it cannot forbid any
+/// reordering within the instance.
+#[inline]
+pub fn flag_pass(flag: &AtomicU32, leads: bool) {
+    if leads {
+        // Relaxed: a timing signal only; the instance's memory was
+        // published by the batch barrier.
+        flag.store(1, Ordering::Relaxed);
+        // The fence empties the leader's store buffer (the flag store and
+        // anything older) before its test code runs, so the test's own
+        // store is the only one queued while the test runs: otherwise the
+        // flag store drains together with it and the followers see the
+        // flag only just before they could see the test's store.
+        full_fence();
+    } else {
+        let mut backoff = Backoff::tight(FLAG_TIGHT_SPINS);
+        // Relaxed: we only wait for the leader's store of 1; coherence
+        // makes it visible, and the flag never goes back to 0 in a batch.
+        while flag.load(Ordering::Relaxed) == 0 {
+            backoff.snooze();
+        }
+    }
+}
+
 /// Progress shared with the thread that shows a progress bar, and the stop
 /// request. Display-only counters: exact counts come back in the [`Tally`].
 #[derive(Default)]
@@ -305,6 +372,10 @@ struct Batches<I> {
     roles: Vec<usize>,
     /// `delays[thread]`: its start delay after the gate in this batch.
     delays: Vec<u32>,
+    /// [`SyncMode::Flag`]: `flags[i]` is instance i's start flag, packed
+    /// (one `u32` each) in an allocation of their own, zeroed by every
+    /// refill. Empty in the other modes.
+    flags: Vec<AtomicU32>,
     ring: Vec<Vec<I>>,
     ring_len: usize,
     ring_pos: usize,
@@ -318,6 +389,7 @@ impl<I> Batches<I> {
             current: Vec::new(),
             roles: Vec::new(),
             delays: Vec::new(),
+            flags: Vec::new(),
             ring: Vec::new(),
             ring_pos: 0,
         }
@@ -356,6 +428,20 @@ impl<I> Batches<I> {
         self.current.reserve(n);
         for _ in 0..n {
             self.current.push(fresh());
+        }
+    }
+
+    /// Makes `n` start flags, all zero (the leader calls it before the
+    /// opening barrier, which publishes them).
+    fn reset_flags(&mut self, n: usize) {
+        if self.flags.len() == n {
+            for f in &self.flags {
+                // Relaxed: published to the other actors by the opening
+                // barrier's Release/Acquire, like the instances.
+                f.store(0, Ordering::Relaxed);
+            }
+        } else {
+            self.flags = (0..n).map(|_| AtomicU32::new(0)).collect();
         }
     }
 }
@@ -437,6 +523,9 @@ impl<S: Scenario> ActorsRunner<S> {
                     // only access.
                     let b = unsafe { &mut *b };
                     b.refill(n, || self.scenario.new_instance(&params));
+                    if self.cfg.sync == SyncMode::Flag {
+                        b.reset_flags(n);
+                    }
                     if b.roles.len() != self.actors {
                         b.roles = (0..self.actors).collect();
                     }
@@ -465,8 +554,20 @@ impl<S: Scenario> ActorsRunner<S> {
                 }
                 let role = b.roles[actor];
                 let delay = b.delays[actor];
-                for instance in &b.current {
+                // Flag mode: the actor thread that leads the next instance
+                // (instance i's is thread i % actors), counted down without
+                // a division per instance.
+                let mut turn = 0;
+                for (index, instance) in b.current.iter().enumerate() {
                     match self.cfg.sync {
+                        SyncMode::Flag => {
+                            flag_pass(&b.flags[index], turn == actor);
+                            turn += 1;
+                            if turn == self.actors {
+                                turn = 0;
+                            }
+                            spin_delay(delay);
+                        }
                         SyncMode::Instance => {
                             self.gate.pass(actor, round);
                             round += 1;

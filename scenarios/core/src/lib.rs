@@ -27,11 +27,11 @@ pub mod scenario;
 pub mod sync;
 
 pub use api::{Slot, Test};
-pub use harness::{Config, HarnessKind, Progress, Runner, SyncMode, DEFAULT_SKEW};
+pub use harness::{Config, HarnessKind, Progress, Runner, SyncMode, DEFAULT_SKEW, DEFAULT_SYNC};
 #[doc(hidden)] // The engine's view of a scenario: what the binary runs.
 pub use registry::DynScenario;
 pub use registry::{Origin, Registry};
 pub use scenario::{
-    Expectation, Info, Layout, MemoryMode, Observed, OutcomeClass, Params, Scenario, Tally, Way,
-    Ways,
+    Expectation, Info, Layout, MemoryMode, Observed, OutcomeClass, Params, Recorder, Scenario,
+    Tally, Way, Ways,
 };

@@ -222,9 +222,24 @@ pub trait Scenario: Send + Sync + 'static {
     /// interner of outcomes, say) overrides it to take a lock once per
     /// batch instead of once per instance.
     fn judge(&self, instances: &[Self::Instance], params: &Params, tally: &mut Tally) {
+        // A batch has few distinct outcomes: classify each once.
+        let mut classes: [(u64, OutcomeClass); 8] = [(0, OutcomeClass::Acceptable); 8];
+        let mut known = 0;
+        let mut rec = tally.recorder();
         for instance in instances {
             let observed = self.observe(instance, params);
-            tally.record(observed, self.classify(observed, params));
+            let class = match classes[..known].iter().find(|c| c.0 == observed) {
+                Some(&(_, class)) => class,
+                None => {
+                    let class = self.classify(observed, params);
+                    if known < classes.len() {
+                        classes[known] = (observed, class);
+                        known += 1;
+                    }
+                    class
+                }
+            };
+            rec.record(observed, class);
         }
     }
 }
@@ -268,6 +283,17 @@ impl Tally {
         self.bump(observed, 1);
     }
 
+    /// A [`Recorder`]: records a batch's outcomes as [`Tally::record`]
+    /// does, touching the histogram once per distinct outcome rather than
+    /// once per iteration. The counts are complete when it is dropped.
+    pub fn recorder(&mut self) -> Recorder<'_> {
+        Recorder {
+            tally: self,
+            pending: [(0, 0); RECORDER_SLOTS],
+            len: 0,
+        }
+    }
+
     fn bump(&mut self, observed: u64, count: u64) {
         if let Some(c) = self.outcomes.get_mut(&observed) {
             *c += count;
@@ -296,6 +322,59 @@ impl Tally {
     }
 }
 
+/// Distinct outcomes a [`Recorder`] counts itself before it falls back to
+/// the histogram.
+const RECORDER_SLOTS: usize = 16;
+
+/// Records iterations into a [`Tally`] (see [`Tally::recorder`]); the same
+/// counts, first anomaly and histogram as [`Tally::record`], once dropped.
+pub struct Recorder<'a> {
+    tally: &'a mut Tally,
+    /// (outcome, count not yet in the histogram), in first-seen order.
+    pending: [(u64, u64); RECORDER_SLOTS],
+    len: usize,
+}
+
+impl Recorder<'_> {
+    /// Counts one iteration, as [`Tally::record`].
+    #[inline]
+    pub fn record(&mut self, observed: u64, class: OutcomeClass) {
+        let t = &mut *self.tally;
+        t.completed += 1;
+        if class.is_anomaly() {
+            t.anomalies += 1;
+            if class.fails() {
+                t.forbidden += 1;
+            }
+            if t.first_anomaly.is_none() {
+                t.first_anomaly = Some((t.completed, observed));
+            }
+        }
+        if let Some(p) = self.pending[..self.len]
+            .iter_mut()
+            .find(|p| p.0 == observed)
+        {
+            p.1 += 1;
+        } else if self.len < RECORDER_SLOTS {
+            // Take the outcome's histogram slot now, so the histogram keeps
+            // the same first-seen outcomes as `Tally::record` would.
+            t.bump(observed, 0);
+            self.pending[self.len] = (observed, 1);
+            self.len += 1;
+        } else {
+            t.bump(observed, 1);
+        }
+    }
+}
+
+impl Drop for Recorder<'_> {
+    fn drop(&mut self) {
+        for &(observed, count) in &self.pending[..self.len] {
+            self.tally.bump(observed, count);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,6 +390,34 @@ mod tests {
         assert_eq!(t.forbidden, 1);
         assert_eq!(t.first_anomaly, Some((2, 936)));
         assert_eq!(t.outcomes.get(&1000), Some(&1));
+    }
+
+    #[test]
+    fn recorder_counts_exactly_as_record() {
+        // Outcomes with repeats, more distinct values than the recorder's
+        // slots and than the histogram holds, anomalies of both kinds.
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut by_record = Tally::new();
+        let mut by_recorder = Tally::new();
+        for batch in 0..20 {
+            let mut rec = by_recorder.recorder();
+            for _ in 0..500 {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                let observed = if batch < 5 { rng % 6 } else { rng % 200 };
+                let class = match observed % 5 {
+                    0 => OutcomeClass::Forbidden,
+                    1 => OutcomeClass::Interesting,
+                    _ => OutcomeClass::Acceptable,
+                };
+                by_record.record(observed, class);
+                rec.record(observed, class);
+            }
+        }
+        assert_eq!(by_record, by_recorder);
+        assert_eq!(by_record.outcomes.len(), MAX_OUTCOMES);
+        assert!(by_record.other > 0 && by_record.forbidden > 0);
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub mod thread {
 pub struct Backoff {
     #[cfg(not(loom))]
     spins: u32,
+    /// Spins left without the pause hint (see [`Backoff::tight`]).
+    #[cfg(not(loom))]
+    tight: u32,
 }
 
 impl Backoff {
@@ -50,6 +53,21 @@ impl Backoff {
         Self::default()
     }
 
+    /// A backoff that first spins `tight` times without the pause hint,
+    /// then behaves as [`Backoff::new`]. For a start line where the waiter
+    /// must leave its loop within a few cycles of the post: a pause costs
+    /// tens to a hundred and more cycles, long enough to lose the overlap
+    /// the hunt needs (measured: docs/litmus.md, "Hunting power").
+    pub fn tight(tight: u32) -> Self {
+        #[cfg(loom)]
+        let _ = tight;
+        Backoff {
+            #[cfg(not(loom))]
+            tight,
+            ..Self::default()
+        }
+    }
+
     #[inline]
     pub fn snooze(&mut self) {
         #[cfg(loom)]
@@ -58,7 +76,9 @@ impl Backoff {
         }
         #[cfg(not(loom))]
         {
-            if self.spins < Self::SPINS_BEFORE_YIELD {
+            if self.tight > 0 {
+                self.tight -= 1;
+            } else if self.spins < Self::SPINS_BEFORE_YIELD {
                 self.spins += 1;
                 std::hint::spin_loop();
             } else {
@@ -66,6 +86,35 @@ impl Backoff {
             }
         }
     }
+}
+
+/// A full fence that also drains this core's store buffer before any later
+/// instruction runs: `MFENCE` on x86-64, `fence(SeqCst)` elsewhere
+/// (`DMB ISH` on AArch64), under loom and under Miri.
+///
+/// On x86-64 Rust's `fence(SeqCst)` compiles to a locked read-modify-write
+/// of the stack (`lock or`), which orders memory the same way but lets
+/// later instructions start earlier; as the harness's start signal it
+/// synchronized the actors' starts far worse than `MFENCE` (docs/litmus.md,
+/// "Hunting power"). Ordering-wise it is at least `fence(SeqCst)`.
+#[inline]
+pub fn full_fence() {
+    #[cfg(all(target_arch = "x86_64", not(loom), not(miri)))]
+    {
+        // MFENCE: a full barrier (every x86-64 CPU has SSE2, which Rust's
+        // x86-64 targets require), at least as strong as fence(SeqCst).
+        // SAFETY: `_mm_mfence` requires the `sse2` target feature, which
+        // is part of every x86-64 target's baseline; it touches no memory
+        // operand.
+        #[allow(unused_unsafe)]
+        unsafe {
+            std::arch::x86_64::_mm_mfence()
+        };
+    }
+    #[cfg(not(all(target_arch = "x86_64", not(loom), not(miri))))]
+    // SeqCst: the strongest fence the language has; the callers want the
+    // hardware's full barrier (DMB ISH on AArch64), which this compiles to.
+    fence(Ordering::SeqCst);
 }
 
 /// The payload cell: `loom::cell::UnsafeCell` under loom (which checks every

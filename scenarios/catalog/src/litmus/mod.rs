@@ -570,7 +570,7 @@ mod tests {
             memory: MemoryMode::Reuse,
             sync,
             shuffle,
-            skew: orderhunt_core::harness::DEFAULT_SKEW,
+            skew: orderhunt_core::harness::default_skew(sync),
             seed: 0,
             stop_on_first: false,
             params: Params {
@@ -681,6 +681,7 @@ mod tests {
             };
             for layout in [Layout::Separate, Layout::Shared] {
                 for (sync, shuffle) in [
+                    (SyncMode::Flag, false),
                     (SyncMode::Instance, false),
                     (SyncMode::Batch, false),
                     (SyncMode::Post, false),
@@ -688,8 +689,7 @@ mod tests {
                 ] {
                     // The full count in the default settings, a quarter in
                     // the others (the suite stays quick on a busy machine).
-                    let default =
-                        layout == Layout::default() && sync == SyncMode::Instance && !shuffle;
+                    let default = layout == Layout::default() && sync == SyncMode::Flag && !shuffle;
                     let n = if default { n } else { n.div_ceil(4) };
                     let t = run(name, cfg(n, sync, layout, shuffle));
                     let what = format!("{name} {layout:?} {sync:?} shuffle={shuffle}");
@@ -728,7 +728,12 @@ mod tests {
         let sc = registry::find("sb").unwrap();
         let mut found = None;
         for attempt in 1..=ATTEMPTS {
-            let mut c = cfg(10_000_000, SyncMode::Instance, Layout::default(), false);
+            let mut c = cfg(
+                10_000_000,
+                orderhunt_core::DEFAULT_SYNC,
+                Layout::default(),
+                false,
+            );
             c.stop_on_first = true;
             let runner = sc.runner(c);
             let t = std::thread::scope(|s| {
