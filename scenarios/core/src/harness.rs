@@ -381,6 +381,9 @@ struct Batches<I> {
     roles: Vec<usize>,
     /// `delays[thread]`: its start delay after the gate in this batch.
     delays: Vec<u32>,
+    /// Instances in the current batch (in `current`, or in the runner's
+    /// double buffer); 0 ends the run.
+    tests: usize,
     /// [`SyncMode::Flag`]: `flags[i]` is instance i's start flag, packed
     /// (one `u32` each) in an allocation of their own, zeroed by every
     /// refill. Empty in the other modes.
@@ -398,6 +401,7 @@ impl<I> Batches<I> {
             current: Vec::new(),
             roles: Vec::new(),
             delays: Vec::new(),
+            tests: 0,
             flags: Vec::new(),
             ring: Vec::new(),
             ring_pos: 0,
@@ -463,19 +467,31 @@ pub struct ActorsRunner<S: Scenario> {
     /// Written by the leader only while every other actor waits at the
     /// barrier; read by all actors between the two barriers of a round.
     batches: UnsafeCell<Batches<S::Instance>>,
+    /// Reuse mode with two or more actors ([`ActorsRunner::double_buffered`]):
+    /// round r runs the instances of `buffers[r % 2]`. While the leader
+    /// judges round r's buffer, actor 1 (the helper) fills the other one
+    /// for round r + 1, so preparing a batch costs no time of its own.
+    /// Buffer `(r + 1) % 2` is written only by the helper, between round
+    /// r's closing barrier and round r + 1's opening barrier, when nobody
+    /// else touches it; buffer `r % 2` is only read from round r's opening
+    /// barrier to round r + 1's opening barrier.
+    buffers: [UnsafeCell<Vec<S::Instance>>; 2],
     barrier: SpinBarrier,
     gate: InstanceGate,
     post: StartPost,
     progress: Progress,
 }
 
-// SAFETY: the only non-Sync field is `batches`,
-// an UnsafeCell. Its contents are mutated by the leader only between the
-// barrier that ends one round and the barrier that starts the next, while
-// all other actors are blocked in `SpinBarrier::wait`, and shared reads by
-// all actors happen only between those barriers; the barrier's
-// Release/Acquire pairs order the phases. `S::Instance: Send + Sync`, so
-// sharing `&S::Instance` across the actors is sound.
+// SAFETY: the non-Sync fields are `batches` and `buffers`, UnsafeCells.
+// `batches` is mutated by the leader only between the barrier that ends one
+// round and the barrier that starts the next, while all other actors are
+// either blocked in `SpinBarrier::wait` or (the helper) working on
+// `buffers` alone, and shared reads by all actors happen only between
+// those barriers. Each of `buffers` is, in every phase, either written by
+// one actor only (the helper, filling the next round's buffer) or only
+// read (see the field's doc). The barrier's Release/Acquire pairs order
+// the phases. `S::Instance: Send + Sync`, so sharing `&S::Instance` across
+// the actors is sound.
 unsafe impl<S: Scenario> Sync for ActorsRunner<S> {}
 // SAFETY: see above; the instances are Send.
 unsafe impl<S: Scenario> Send for ActorsRunner<S> {}
@@ -488,6 +504,7 @@ impl<S: Scenario> ActorsRunner<S> {
             cfg,
             actors,
             batches: UnsafeCell::new(Batches::new(cfg.memory, cfg.batch)),
+            buffers: [UnsafeCell::new(Vec::new()), UnsafeCell::new(Vec::new())],
             barrier: SpinBarrier::new(actors),
             gate: InstanceGate::new(actors),
             post: StartPost::new(actors),
@@ -499,15 +516,35 @@ impl<S: Scenario> ActorsRunner<S> {
         &self.progress
     }
 
+    /// Whether batches alternate between two buffers, the next one filled
+    /// by actor 1 while the leader judges (see `buffers`): in reuse mode,
+    /// with two or more actors. Leak and arena modes keep their own memory
+    /// rules, so the leader prepares their batches as before.
+    fn double_buffered(&self) -> bool {
+        self.cfg.memory == MemoryMode::Reuse && self.actors >= 2
+    }
+
+    /// Tests in the batch after `started` iterations have been started:
+    /// what is left, at most a batch. Every actor computes it the same way.
+    fn batch_after(&self, started: u64) -> usize {
+        (self.cfg.iterations.saturating_sub(started)).min(self.cfg.batch.max(1) as u64) as usize
+    }
+
     /// Runs actor `actor`'s side of the whole run. Call it on exactly
     /// `info().actors` threads at once, with actor numbers 0..actors.
     /// Actor 0 is the leader and returns the tally; the others return None.
     pub fn run_actor(&self, actor: usize) -> Option<Tally> {
         assert!(actor < self.actors, "actor {actor} out of range");
         let leader = actor == 0;
+        let double = self.double_buffered();
+        let helper = double && actor == 1;
         let params = self.cfg.params;
         let mut tally = Tally::new();
         let mut round: u64 = 0;
+        // Batches started so far (every actor counts the same), and their
+        // iterations.
+        let mut batch_round: usize = 0;
+        let mut started: u64 = 0;
         let mut done = false;
         // The leader's role shuffler (xorshift64*; any fixed nonzero seed).
         // xorshift needs a non-zero state.
@@ -517,21 +554,40 @@ impl<S: Scenario> ActorsRunner<S> {
             self.cfg.seed
         };
         loop {
+            let slot = batch_round % 2;
             if leader {
-                let remaining = self.cfg.iterations - tally.completed;
                 let n = if done || self.progress.stop_requested() {
                     0
                 } else {
-                    remaining.min(self.cfg.batch.max(1) as u64) as usize
+                    self.batch_after(started)
                 };
+                if double && batch_round == 0 {
+                    self.buffers[slot].with_mut(|buf| {
+                        // SAFETY: before the first opening barrier every
+                        // other actor waits in `barrier.wait()`; nobody else
+                        // touches the buffers yet.
+                        let buf = unsafe { &mut *buf };
+                        buf.clear();
+                        buf.extend((0..n).map(|_| self.scenario.new_instance(&params)));
+                    });
+                }
                 self.batches.with_mut(|b| {
                     // SAFETY: every other actor is inside `barrier.wait()`
                     // (at the start, or after the round's closing barrier)
+                    // or, the helper, filling `buffers` (never `batches`),
                     // and touches `batches` again only after the barrier
                     // below, which the leader has not reached: this is the
                     // only access.
                     let b = unsafe { &mut *b };
-                    b.refill(n, || self.scenario.new_instance(&params));
+                    if double {
+                        // The batch is in `buffers[slot]`, which the helper
+                        // filled with exactly `batch_after(started)`
+                        // instances (or the leader, in round 0).
+                        b.current.clear();
+                    } else {
+                        b.refill(n, || self.scenario.new_instance(&params));
+                    }
+                    b.tests = n;
                     if self.cfg.sync == SyncMode::Flag {
                         b.reset_flags(n);
                     }
@@ -554,13 +610,7 @@ impl<S: Scenario> ActorsRunner<S> {
             }
             // Opening barrier: the fresh batch is published to all actors.
             self.barrier.wait();
-            let finished = self.batches.with(|b| {
-                // SAFETY: between the opening and closing barriers no actor
-                // mutates `batches`; shared reads are fine.
-                let b = unsafe { &*b };
-                if b.current.is_empty() {
-                    return true;
-                }
+            let mut body = |instances: &[S::Instance], b: &Batches<S::Instance>| {
                 let role = b.roles[actor];
                 let delay = b.delays[actor];
                 // Flag mode: the actor thread that leads the next instance
@@ -568,7 +618,7 @@ impl<S: Scenario> ActorsRunner<S> {
                 // and how many more instances it leads, counted without a
                 // division per instance.
                 let (mut turn, mut run_left) = (0, FLAG_LEADER_RUN);
-                for (index, instance) in b.current.iter().enumerate() {
+                for (index, instance) in instances.iter().enumerate() {
                     match self.cfg.sync {
                         SyncMode::Flag => {
                             flag_pass(&b.flags[index], turn == actor);
@@ -596,27 +646,73 @@ impl<S: Scenario> ActorsRunner<S> {
                     }
                     self.scenario.act(role, instance, &params);
                 }
-                false
+            };
+            let tests = self.batches.with(|b| {
+                // SAFETY: between the opening and closing barriers no actor
+                // mutates `batches`; shared reads are fine.
+                let b = unsafe { &*b };
+                if b.tests == 0 {
+                    return 0;
+                }
+                if double {
+                    self.buffers[slot].with(|buf| {
+                        // SAFETY: this round's buffer is only read until the
+                        // next opening barrier (see `buffers`).
+                        let buf = unsafe { &*buf };
+                        body(&buf[..b.tests], b);
+                    });
+                } else {
+                    body(&b.current, b);
+                }
+                b.tests
             });
-            if finished {
+            if tests == 0 {
                 return leader.then_some(tally);
             }
+            started += tests as u64;
+            batch_round += 1;
             // Closing barrier: every actor's work on the batch happens-before
             // the leader judges it.
             self.barrier.wait();
+            if helper {
+                // The next round's batch, while the leader judges this one.
+                let n = self.batch_after(started);
+                self.buffers[batch_round % 2].with_mut(|buf| {
+                    // SAFETY: the next round's buffer: only the helper
+                    // touches it until the next opening barrier (see
+                    // `buffers`); the last round that read it ended at this
+                    // round's opening barrier.
+                    let buf = unsafe { &mut *buf };
+                    buf.clear();
+                    buf.extend((0..n).map(|_| self.scenario.new_instance(&params)));
+                });
+            }
             if leader {
+                let judged = |instances: &[S::Instance], tally: &mut Tally| {
+                    self.scenario.judge(instances, &params, tally);
+                };
                 self.batches.with(|b| {
                     // SAFETY: the other actors are past the closing barrier
-                    // and only wait at the next opening barrier; nobody
-                    // mutates `batches` now.
+                    // and only wait at the next opening barrier (or, the
+                    // helper, fill the other buffer); nobody mutates
+                    // `batches` now.
                     let b = unsafe { &*b };
-                    self.scenario.judge(&b.current, &params, &mut tally);
+                    if double {
+                        self.buffers[slot].with(|buf| {
+                            // SAFETY: this round's buffer is only read until
+                            // the next opening barrier (see `buffers`).
+                            let buf = unsafe { &*buf };
+                            judged(&buf[..b.tests], &mut tally);
+                        });
+                    } else {
+                        judged(&b.current, &mut tally);
+                    }
                 });
                 self.progress.publish(&tally);
                 if self.cfg.stop_on_first && tally.anomalies > 0 {
                     done = true;
                 }
-                if tally.completed >= self.cfg.iterations {
+                if started >= self.cfg.iterations {
                     done = true;
                 }
             }
