@@ -66,21 +66,21 @@ pub const DEFAULT_SYNC: SyncMode = SyncMode::Flag;
 /// cycles: far longer than the leader's fence, which is what it waits for.
 pub const FLAG_TIGHT_SPINS: u32 = 4096;
 
-/// [`SyncMode::Flag`]: consecutive instances one actor thread leads
-/// before the next thread leads as many. A leader that keeps its turn does
-/// not wait for anybody (the others follow its flags), so runs of turns are
-/// faster than alternating every instance; every thread still leads, every
-/// batch. 16 measured about 15% more instances per second than 1 on the
-/// 2-vCPU VM with the same share of weak SB outcomes; one leader for the
-/// whole batch was faster still but found a smaller share.
+/// [`SyncMode::Flag`]: consecutive instances one actor thread leads (a
+/// run). A leader that keeps its turn does not wait for anybody (the
+/// others follow its flags), so runs are faster than alternating every
+/// instance: 16 measured about 15% more instances per second than 1 in a
+/// standalone prototype on the 2-vCPU VM, with the same share of weak SB
+/// outcomes. Which role leads each run is drawn per batch (see
+/// [`leader_shares`]).
 pub const FLAG_LEADER_RUN: usize = 16;
 
 /// How closely actors are synchronized within a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncMode {
     /// Before every instance, a start flag of its own (one-shot, zeroed
-    /// with the batch): the instance's leader (the actor threads take
-    /// turns of [`FLAG_LEADER_RUN`] instances) sets it and then runs a full fence (`MFENCE`,
+    /// with the batch): the instance's leader (drawn per run of
+    /// [`FLAG_LEADER_RUN`] instances, see [`leader_shares`]) sets it and then runs a full fence (`MFENCE`,
     /// `DMB ISH`), so its store buffer is empty when its test code starts;
     /// the others spin on the flag without the pause hint and start the
     /// moment they see it. litmus7's `userfence` barrier (default; the
@@ -306,11 +306,33 @@ impl StartPost {
     }
 }
 
+/// [`SyncMode::Flag`]: the share of runs each role leads, in 1/65536ths,
+/// from `anomalies[role]`, the anomalies found so far in instances that
+/// role led. Which role starts an instance first decides whether some weak
+/// outcomes can happen at all: R's (`x = 1; y = 1` against `y = 2; r0 =
+/// x`) shows only when its first role leads (measured: about 1.4M weak/s
+/// with role 0 always leading, 0.09M with role 1, 0.7M alternating). So
+/// each role gets a share proportional to its anomalies plus one, and
+/// never less than 1/(8 x roles), so a role that has found nothing yet
+/// keeps being tried; with no anomalies at all (a correct scenario) every
+/// role leads equally often.
+pub fn leader_shares(anomalies: &[u64]) -> Vec<u32> {
+    let roles = anomalies.len().max(1) as u64;
+    const ONE: u64 = 1 << 16;
+    let floor = ONE / (8 * roles);
+    let spread = ONE - floor * roles;
+    let total: u64 = anomalies.iter().map(|&a| a + 1).sum::<u64>().max(1);
+    anomalies
+        .iter()
+        .map(|&a| (floor + spread * (a + 1) / total) as u32)
+        .collect()
+}
+
 /// Passes an instance's start line in [`SyncMode::Flag`]: `flag` is that
 /// instance's own start flag (zero at the batch's start, set once, never
 /// reset within the batch); `leads` says whether this thread is the
-/// instance's leader (instance i's is actor thread `(i / FLAG_LEADER_RUN)
-/// % actors`, so every thread leads in turn). The leader sets the flag and drains
+/// instance's leader (one per run of [`FLAG_LEADER_RUN`] instances). The
+/// leader sets the flag and drains
 /// its store buffer with a full fence; the others wait for the flag. Like
 /// [`InstanceGate`], purely a timing device: no data goes through it, and
 /// the fence comes before both actors' test code, so it cannot forbid any
@@ -328,9 +350,19 @@ pub fn flag_pass(flag: &AtomicU32, leads: bool) {
         // flag only just before they could see the test's store.
         full_fence();
     } else {
-        let mut backoff = Backoff::tight(FLAG_TIGHT_SPINS);
-        // Relaxed: we only wait for the leader's store of 1; coherence
-        // makes it visible, and the flag never goes back to 0 in a batch.
+        // A tight loop first (nothing but the load and the test), so the
+        // follower leaves it within a few cycles of the flag's arrival.
+        #[cfg(not(loom))]
+        for _ in 0..FLAG_TIGHT_SPINS {
+            // Relaxed: we only wait for the leader's store of 1; coherence
+            // makes it visible, and the flag never goes back to 0 in a
+            // batch.
+            if flag.load(Ordering::Relaxed) != 0 {
+                return;
+            }
+        }
+        let mut backoff = Backoff::new();
+        // Relaxed: as above.
         while flag.load(Ordering::Relaxed) == 0 {
             backoff.snooze();
         }
@@ -384,6 +416,9 @@ struct Batches<I> {
     /// Instances in the current batch (in `current`, or in the runner's
     /// double buffer); 0 ends the run.
     tests: usize,
+    /// [`SyncMode::Flag`]: `leaders[k]` is the actor thread that leads
+    /// instances `k * FLAG_LEADER_RUN ..` of the batch.
+    leaders: Vec<usize>,
     /// [`SyncMode::Flag`]: `flags[i]` is instance i's start flag, packed
     /// (one `u32` each) in an allocation of their own, zeroed by every
     /// refill. Empty in the other modes.
@@ -402,6 +437,7 @@ impl<I> Batches<I> {
             roles: Vec::new(),
             delays: Vec::new(),
             tests: 0,
+            leaders: Vec::new(),
             flags: Vec::new(),
             ring: Vec::new(),
             ring_pos: 0,
@@ -546,6 +582,9 @@ impl<S: Scenario> ActorsRunner<S> {
         let mut batch_round: usize = 0;
         let mut started: u64 = 0;
         let mut done = false;
+        // Flag mode, leader only: anomalies found in instances each role
+        // led (see `leader_shares`).
+        let mut led_anomalies = vec![0u64; self.actors];
         // The leader's role shuffler (xorshift64*; any fixed nonzero seed).
         // xorshift needs a non-zero state.
         let mut rng: u64 = if self.cfg.seed == 0 {
@@ -588,14 +627,34 @@ impl<S: Scenario> ActorsRunner<S> {
                         b.refill(n, || self.scenario.new_instance(&params));
                     }
                     b.tests = n;
-                    if self.cfg.sync == SyncMode::Flag {
-                        b.reset_flags(n);
-                    }
                     if b.roles.len() != self.actors {
                         b.roles = (0..self.actors).collect();
                     }
                     if self.cfg.shuffle {
                         shuffle_roles(&mut b.roles, &mut rng);
+                    }
+                    if self.cfg.sync == SyncMode::Flag {
+                        b.reset_flags(n);
+                        // Each run's leading role, drawn by the shares;
+                        // the thread that plays it this batch leads.
+                        let shares = leader_shares(&led_anomalies);
+                        let mut thread_of = vec![0; self.actors];
+                        for (thread, &role) in b.roles.iter().enumerate() {
+                            thread_of[role] = thread;
+                        }
+                        b.leaders.clear();
+                        for _ in 0..n.div_ceil(FLAG_LEADER_RUN) {
+                            let mut draw = (next_random(&mut rng) & 0xFFFF) as u32;
+                            let mut role = self.actors - 1;
+                            for (r, &share) in shares.iter().enumerate() {
+                                if draw < share {
+                                    role = r;
+                                    break;
+                                }
+                                draw -= share;
+                            }
+                            b.leaders.push(thread_of[role]);
+                        }
                     }
                     b.delays.clear();
                     for _ in 0..self.actors {
@@ -613,24 +672,14 @@ impl<S: Scenario> ActorsRunner<S> {
             let mut body = |instances: &[S::Instance], b: &Batches<S::Instance>| {
                 let role = b.roles[actor];
                 let delay = b.delays[actor];
-                // Flag mode: the actor thread that leads the next instance
-                // (instance i's is thread (i / FLAG_LEADER_RUN) % actors),
-                // and how many more instances it leads, counted without a
-                // division per instance.
-                let (mut turn, mut run_left) = (0, FLAG_LEADER_RUN);
                 for (index, instance) in instances.iter().enumerate() {
                     match self.cfg.sync {
                         SyncMode::Flag => {
-                            flag_pass(&b.flags[index], turn == actor);
-                            run_left -= 1;
-                            if run_left == 0 {
-                                run_left = FLAG_LEADER_RUN;
-                                turn += 1;
-                                if turn == self.actors {
-                                    turn = 0;
-                                }
+                            let leads = b.leaders[index / FLAG_LEADER_RUN] == actor;
+                            flag_pass(&b.flags[index], leads);
+                            if delay > 0 {
+                                spin_delay(delay);
                             }
-                            spin_delay(delay);
                         }
                         SyncMode::Instance => {
                             self.gate.pass(actor, round);
@@ -688,9 +737,22 @@ impl<S: Scenario> ActorsRunner<S> {
                 });
             }
             if leader {
-                let judged = |instances: &[S::Instance], tally: &mut Tally| {
-                    self.scenario.judge(instances, &params, tally);
-                };
+                let mut judged =
+                    |instances: &[S::Instance], b: &Batches<S::Instance>, tally: &mut Tally| {
+                        if self.cfg.sync != SyncMode::Flag {
+                            self.scenario.judge(instances, &params, tally);
+                            return;
+                        }
+                        // Run by run, in order (the same counts as one
+                        // call), crediting each run's anomalies to the
+                        // role that led it.
+                        for (run, chunk) in instances.chunks(FLAG_LEADER_RUN).enumerate() {
+                            let before = tally.anomalies;
+                            self.scenario.judge(chunk, &params, tally);
+                            let role = b.roles[b.leaders[run]];
+                            led_anomalies[role] += tally.anomalies - before;
+                        }
+                    };
                 self.batches.with(|b| {
                     // SAFETY: the other actors are past the closing barrier
                     // and only wait at the next opening barrier (or, the
@@ -702,10 +764,10 @@ impl<S: Scenario> ActorsRunner<S> {
                             // SAFETY: this round's buffer is only read until
                             // the next opening barrier (see `buffers`).
                             let buf = unsafe { &*buf };
-                            judged(&buf[..b.tests], &mut tally);
+                            judged(&buf[..b.tests], b, &mut tally);
                         });
                     } else {
-                        judged(&b.current, &mut tally);
+                        judged(&b.current, b, &mut tally);
                     }
                 });
                 self.progress.publish(&tally);
@@ -851,6 +913,27 @@ impl<S: Scenario> Runner for SpawnRunner<S> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leader_shares_follow_the_anomalies_with_a_floor() {
+        const ONE: u32 = 1 << 16;
+        let sum = |v: &[u32]| v.iter().map(|&x| u64::from(x)).sum::<u64>();
+        // Nothing found: every role leads equally often.
+        let even = leader_shares(&[0, 0]);
+        assert_eq!(even[0], even[1]);
+        assert!(sum(&even) <= u64::from(ONE) && sum(&even) > u64::from(ONE) - 4);
+        // One role finds everything: it leads most runs, the other keeps
+        // its floor of 1/16 (two roles).
+        let r = leader_shares(&[10_000, 0]);
+        assert!(r[0] > 15 * ONE / 16 - 8, "{r:?}");
+        assert!(r[1] >= ONE / 16, "{r:?}");
+        assert!(sum(&r) <= u64::from(ONE));
+        // Four roles: floors of 1/32, proportional above them.
+        let r = leader_shares(&[0, 3, 1, 0]);
+        assert!(r.iter().all(|&x| x >= ONE / 32), "{r:?}");
+        assert!(r[1] > r[2] && r[2] > r[0] && r[0] == r[3], "{r:?}");
+        assert!(sum(&r) <= u64::from(ONE));
+    }
 
     #[test]
     fn arena_ring_spans_about_64_mib_whatever_the_instance_size() {

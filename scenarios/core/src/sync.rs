@@ -37,9 +37,6 @@ pub mod thread {
 pub struct Backoff {
     #[cfg(not(loom))]
     spins: u32,
-    /// Spins left without the pause hint (see [`Backoff::tight`]).
-    #[cfg(not(loom))]
-    tight: u32,
 }
 
 impl Backoff {
@@ -53,21 +50,6 @@ impl Backoff {
         Self::default()
     }
 
-    /// A backoff that first spins `tight` times without the pause hint,
-    /// then behaves as [`Backoff::new`]. For a start line where the waiter
-    /// must leave its loop within a few cycles of the post: a pause costs
-    /// tens to a hundred and more cycles, long enough to lose the overlap
-    /// the hunt needs (measured: docs/litmus.md, "Hunting power").
-    pub fn tight(tight: u32) -> Self {
-        #[cfg(loom)]
-        let _ = tight;
-        Backoff {
-            #[cfg(not(loom))]
-            tight,
-            ..Self::default()
-        }
-    }
-
     #[inline]
     pub fn snooze(&mut self) {
         #[cfg(loom)]
@@ -76,9 +58,7 @@ impl Backoff {
         }
         #[cfg(not(loom))]
         {
-            if self.tight > 0 {
-                self.tight -= 1;
-            } else if self.spins < Self::SPINS_BEFORE_YIELD {
+            if self.spins < Self::SPINS_BEFORE_YIELD {
                 self.spins += 1;
                 std::hint::spin_loop();
             } else {
