@@ -2,12 +2,13 @@
 # Benchmarks, measured as ratios within one run (the machines are shared and
 # noisy; absolute numbers vary from run to run).
 #
-#   scripts/bench.sh            engine speed: actors harness vs the article's
-#                               spawn harness on array-passing, and memory
+#   scripts/bench.sh            engine speed: actors harness (flag, instance
+#                               and batch sync) vs the article's spawn
+#                               harness on array-passing, and memory
 #   scripts/bench.sh speed      only the speed part
 #   scripts/bench.sh memory     only peak RSS (needs /usr/bin/time: Debian `time`)
 #   scripts/bench.sh sb         the SB hunt: tests/s and weak outcomes/s,
-#                               default knobs vs --sync batch vs --skew 0
+#                               default knobs vs --sync instance vs --sync batch
 #   scripts/bench.sh litmus-file  the interpreter's cost: built-in sb vs
 #                               litmus/sb.litmus run from the file
 #                               (scenarios/catalog/examples/litmus_file_bench.rs)
@@ -80,27 +81,29 @@ median() { python3 -c 'import sys,statistics; print(statistics.median(float(x) f
 
 if [[ $what == all || $what == speed ]]; then
   echo "== engine speed: array-passing, $RUNS interleaved runs (actors: $FAST_N it, spawn: $SPAWN_N it)"
-  echo "   actors/instance: the default (actors meet before every instance)"
+  echo "   actors/flag:     the default (a start flag per instance, --sync flag)"
+  echo "   actors/instance: --sync instance (the counting gate, the default before the flag)"
   echo "   actors/batch:    --sync batch (actors meet only between batches)"
-  inst=() batch=() spawn=()
+  flag=() inst=() batch=() spawn=()
   for i in $(seq "$RUNS"); do
-    a=$(rate array-passing actors "$FAST_N")
+    f=$(rate array-passing actors "$FAST_N")
+    a=$(rate array-passing actors "$FAST_N" --sync instance)
     b=$(rate array-passing actors "$FAST_N" --sync batch)
     s=$(rate array-passing spawn "$SPAWN_N")
-    printf '  run %d: actors/instance %10.0f it/s  actors/batch %10.0f it/s  spawn %8.0f it/s\n' \
-      "$i" "$a" "$b" "$s"
-    inst+=("$a") batch+=("$b") spawn+=("$s")
+    printf '  run %d: actors/flag %10.0f it/s  actors/instance %10.0f it/s  actors/batch %10.0f it/s  spawn %8.0f it/s\n' \
+      "$i" "$f" "$a" "$b" "$s"
+    flag+=("$f") inst+=("$a") batch+=("$b") spawn+=("$s")
   done
-  mi=$(median "${inst[@]}") mb=$(median "${batch[@]}") ms=$(median "${spawn[@]}")
-  printf 'median: actors/instance %.0f it/s, actors/batch %.0f it/s, spawn %.0f it/s\n' "$mi" "$mb" "$ms"
-  printf 'ratio to spawn (same run): actors/instance %.0fx, actors/batch %.0fx\n' \
-    "$(python3 -c "print($mi/$ms)")" "$(python3 -c "print($mb/$ms)")"
+  mf=$(median "${flag[@]}") mi=$(median "${inst[@]}") mb=$(median "${batch[@]}") ms=$(median "${spawn[@]}")
+  printf 'median: actors/flag %.0f it/s, actors/instance %.0f it/s, actors/batch %.0f it/s, spawn %.0f it/s\n' "$mf" "$mi" "$mb" "$ms"
+  printf 'ratio to spawn (same run): actors/flag %.0fx, actors/instance %.0fx, actors/batch %.0fx\n' \
+    "$(python3 -c "print($mf/$ms)")" "$(python3 -c "print($mi/$ms)")" "$(python3 -c "print($mb/$ms)")"
 fi
 
 if [[ $what == all || $what == sb ]]; then
   echo "== SB hunt: $RUNS interleaved runs of $SB_N iterations (weak outcome r0=0 r1=0)"
   declare -A tests weak
-  variants=("default" "--sync batch" "--skew 0")
+  variants=("default" "--sync instance" "--sync batch")
   for i in $(seq "$RUNS"); do
     line="  run $i:"
     for v in "${variants[@]}"; do

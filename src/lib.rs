@@ -106,7 +106,7 @@ pub use orderhunt_core::check;
 pub use orderhunt_core::registry::{IntoScenario, Origin};
 pub use orderhunt_core::scenario::Way::{self, Skip};
 pub use orderhunt_core::scenario::{
-    Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario, Tally, Ways,
+    Expectation, Info, Layout, Observed, OutcomeClass, Params, Recorder, Scenario, Tally, Ways,
 };
 /// Atomics, fences, threads and the payload cell: `std`'s, or loom's
 /// under `--cfg loom`. Write your test's synchronization with these.

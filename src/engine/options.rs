@@ -36,7 +36,8 @@ pub enum SyncArg {
     /// Before every instance its leader sets a start flag of its own and
     /// runs a full fence; the others spin on the flag and start the moment
     /// they see it (litmus7's `userfence`; the most weak outcomes per
-    /// second measured).
+    /// second measured). The leading role is drawn per batch, favouring
+    /// roles whose lead found anomalies.
     Flag,
     /// Actors meet before every instance at a counting gate.
     Instance,
@@ -82,7 +83,8 @@ pub struct EngineArgs {
     #[arg(long)]
     pub shuffle: bool,
 
-    /// Seed of the per-batch randomness (skew delays, role shuffles)
+    /// Seed of the per-batch randomness (skew delays, role shuffles, which
+    /// role leads each run of instances under --sync flag)
     /// [default: from the clock; the report records it, to replay a run].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub seed: Option<u64>,

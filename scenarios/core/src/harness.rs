@@ -5,10 +5,12 @@
 //! * **actors** (default): persistent actor threads, started and pinned by
 //!   the binary, run batches of fresh instances. Between batches they meet
 //!   at a [`SpinBarrier`]; the leader (actor 0) judges the finished batch
-//!   and prepares the next one while the others wait. Within a batch the
-//!   actors optionally meet at an [`InstanceGate`] before every instance so
-//!   that they start each instance close together in time, which is what
-//!   makes races and weak outcomes show (litmus7's and jcstress's approach).
+//!   while (in reuse memory) actor 1 fills the next one. Within a batch
+//!   each instance has a start line (by default a one-shot flag, see
+//!   [`flag_pass`]; or an [`InstanceGate`], or a [`StartPost`]) so that the
+//!   actors start each instance close together in time, which is what
+//!   makes races and weak outcomes show (litmus7's and jcstress's
+//!   approach).
 //! * **spawn**: the seed article's harness, per iteration: spawn the first
 //!   actor's thread (the consumer), which spawns the others (the producer),
 //!   then join. Slow, and kept for reproduction and as the baseline.
@@ -154,7 +156,8 @@ pub struct Config {
     /// that the batches sweep the relative start times of the actors.
     /// 0: no delay.
     pub skew: u32,
-    /// Seed of the per-batch randomness (skew delays, role shuffles); 0
+    /// Seed of the per-batch randomness (skew delays, role shuffles, flag
+    /// leaders); 0
     /// picks a fixed default. Reports record it, so a run can be replayed.
     pub seed: u64,
     pub stop_on_first: bool,
