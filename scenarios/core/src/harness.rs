@@ -157,8 +157,8 @@ pub struct Config {
     /// 0: no delay.
     pub skew: u32,
     /// Seed of the per-batch randomness (skew delays, role shuffles, flag
-    /// leaders); 0
-    /// picks a fixed default. Reports record it, so a run can be replayed.
+    /// leaders); 0 picks a fixed default. Reports record it, so a run can
+    /// be replayed.
     pub seed: u64,
     pub stop_on_first: bool,
     pub params: Params,
