@@ -82,11 +82,11 @@ pub const FLAG_LEADER_RUN: usize = 16;
 pub enum SyncMode {
     /// Before every instance, a start flag of its own (one-shot, zeroed
     /// with the batch): the instance's leader (drawn per run of
-    /// [`FLAG_LEADER_RUN`] instances, see [`leader_shares`]) sets it and then runs a full fence (`MFENCE`,
-    /// `DMB ISH`), so its store buffer is empty when its test code starts;
-    /// the others spin on the flag without the pause hint and start the
-    /// moment they see it. litmus7's `userfence` barrier (default; the
-    /// best hunting power measured).
+    /// [`FLAG_LEADER_RUN`] instances, see [`leader_shares`]) sets it and
+    /// then runs a full fence (`MFENCE`, `DMB ISH`), so its store buffer is
+    /// empty when its test code starts; the others spin on the flag
+    /// without the pause hint and start the moment they see it. litmus7's
+    /// `userfence` barrier (default; the best hunting power measured).
     Flag,
     /// The actors meet before every instance at a counting gate.
     Instance,
@@ -335,8 +335,8 @@ pub fn leader_shares(anomalies: &[u64]) -> Vec<u32> {
 /// instance's own start flag (zero at the batch's start, set once, never
 /// reset within the batch); `leads` says whether this thread is the
 /// instance's leader (one per run of [`FLAG_LEADER_RUN`] instances). The
-/// leader sets the flag and drains
-/// its store buffer with a full fence; the others wait for the flag. Like
+/// leader sets the flag and drains its store buffer with a full fence; the
+/// others wait for the flag. Like
 /// [`InstanceGate`], purely a timing device: no data goes through it, and
 /// the fence comes before both actors' test code, so it cannot forbid any
 /// reordering within the instance.
