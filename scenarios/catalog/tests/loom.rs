@@ -457,7 +457,8 @@ fn actors_runner_two_batches_of_one_instance_are_clean() {
 #[test]
 fn flag_start_line_lets_the_follower_through_once_set() {
     // Two instances' flags; thread 0 leads instance 0, thread 1 instance 1
-    // (as the runner assigns them). Each passes both start lines in order:
+    // (as in two runs led by different threads). Each passes both start
+    // lines in order:
     // the follower of an instance only gets through once its leader has
     // set the flag, and nobody waits forever.
     check_clean("flag-start-line", || {
@@ -490,8 +491,9 @@ fn flag_start_line_lets_the_follower_through_once_set() {
 
 #[test]
 fn actors_runner_flag_sync_is_clean_and_still_catches_a_race() {
-    // The default sync: two instances per batch, so each actor thread leads
-    // one. A correct specimen stays clean...
+    // The default sync: one batch of two instances (one run, its leader
+    // drawn by the runner), filled by the leader and judged run by run. A
+    // correct specimen stays clean...
     check_clean("actors-runner-flag", || {
         let t = run_actors(
             &registry::COUNTER_ATOMIC,
