@@ -163,7 +163,10 @@ fn cfg(iterations: u64, stop_on_first: bool) -> Config {
         iterations,
         harness: HarnessKind::Actors,
         batch: 16,
-        memory: MemoryMode::Reuse,
+        // Arena: the leader makes every instance, so the thread-local
+        // numbering above counts a copy's instances in order. (In reuse
+        // memory actor 1 makes every other batch, on its own thread.)
+        memory: MemoryMode::Arena,
         sync: SyncMode::Instance,
         shuffle: false,
         skew: 0,

@@ -173,7 +173,10 @@ pub trait Scenario: Send + Sync + 'static {
 
     fn info(&self) -> &'static Info;
 
-    /// A fresh instance, in its initial state.
+    /// A fresh instance, in its initial state. The actors harness calls it
+    /// on actor 0's thread, except in reuse memory with two or more actors,
+    /// where actor 1 makes every batch after the first (while actor 0
+    /// judges the previous one).
     fn new_instance(&self, params: &Params) -> Self::Instance;
 
     /// Actor `actor`'s part of one iteration.
