@@ -273,6 +273,13 @@ impl Tally {
     /// Counts one iteration (the next, 1-based `completed + 1`).
     #[inline]
     pub fn record(&mut self, observed: u64, class: OutcomeClass) {
+        self.count(observed, class);
+        self.bump(observed, 1);
+    }
+
+    /// [`Tally::record`] without the histogram.
+    #[inline]
+    fn count(&mut self, observed: u64, class: OutcomeClass) {
         self.completed += 1;
         if class.is_anomaly() {
             self.anomalies += 1;
@@ -283,7 +290,6 @@ impl Tally {
                 self.first_anomaly = Some((self.completed, observed));
             }
         }
-        self.bump(observed, 1);
     }
 
     /// A [`Recorder`]: records a batch's outcomes as [`Tally::record`]
@@ -343,16 +349,7 @@ impl Recorder<'_> {
     #[inline]
     pub fn record(&mut self, observed: u64, class: OutcomeClass) {
         let t = &mut *self.tally;
-        t.completed += 1;
-        if class.is_anomaly() {
-            t.anomalies += 1;
-            if class.fails() {
-                t.forbidden += 1;
-            }
-            if t.first_anomaly.is_none() {
-                t.first_anomaly = Some((t.completed, observed));
-            }
-        }
+        t.count(observed, class);
         if let Some(p) = self.pending[..self.len]
             .iter_mut()
             .find(|p| p.0 == observed)
