@@ -45,6 +45,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 from_log=""
+# The harness rendezvous tests of scenarios/catalog/tests/loom.rs, each
+# with the verdict it must get.
+harness_tests=(spin-barrier:clean no-barrier-control:caught instance-gate:clean
+    instance-gate-publishes-nothing:caught actors-runner:clean
+    actors-runner-batch:clean actors-runner-wrong:caught flag-start-line:clean
+    actors-runner-flag:clean actors-runner-flag-wrong:caught)
+
 case ${1:-} in
 --from-log) from_log=${2:?--from-log FILE} ;;
 --self-test)
@@ -57,9 +64,7 @@ case ${1:-} in
             [[ $e == may-fail ]] && e=caught || e=clean
             echo "loom-verdict: $name $e $e"
         done <scripts/specimens.tsv
-        for h in spin-barrier:clean no-barrier-control:caught instance-gate:clean \
-            instance-gate-publishes-nothing:caught actors-runner:clean \
-            actors-runner-batch:clean actors-runner-wrong:caught; do
+        for h in "${harness_tests[@]}"; do
             echo "loom-verdict: harness:${h%%:*} ${h#*:} ${h#*:}"
         done
         while IFS=$'\t' read -r name _ e; do
@@ -139,11 +144,8 @@ while read -r _ name text; do
     detail[$name]=$text
 done < <(grep -oE 'loom-detail: .*' "$log")
 
-# The harness rendezvous tests of scenarios/catalog/tests/loom.rs.
-harness_names=(harness:spin-barrier harness:no-barrier-control harness:instance-gate
-    harness:instance-gate-publishes-nothing harness:actors-runner
-    harness:actors-runner-batch harness:actors-runner-wrong harness:flag-start-line
-    harness:actors-runner-flag harness:actors-runner-flag-wrong)
+harness_names=("${harness_tests[@]%%:*}")
+harness_names=("${harness_names[@]/#/harness:}")
 
 status=0
 # The coverage guard: one verdict line per listed name, none for others.
