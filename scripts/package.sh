@@ -49,6 +49,10 @@ for crate in "${crates[@]}"; do
 done
 ((status == 0)) || exit "$status"
 
+# cargo unpacks the just-packaged siblings under $CARGO_HOME/registry/src
+# and reuses an unpacked copy of the same name and version from an earlier
+# run, even when the source has changed since: remove ours first.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/orderhunt-{oracle,core,scenarios}-*/
 cargo package --workspace --allow-dirty --quiet
 for crate in "${crates[@]}"; do
   version=$(cargo pkgid -p "$crate" | sed -E 's/.*[#@]//')
