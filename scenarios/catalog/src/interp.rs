@@ -203,7 +203,8 @@ enum Op {
 /// [`MAX_THREAD_REGS`]), temporaries and loop counters, and the scratch
 /// register (the last).
 const REG_FILE: usize = 64;
-const SCRATCH: u8 = (REG_FILE - 1) as u8;
+/// The register file sizes a program may get (see [`Program::file`]).
+const FILES: [usize; 4] = [8, 16, 32, REG_FILE];
 
 impl Program {
     /// Whether running it can discard an iteration.
@@ -229,6 +230,9 @@ impl Program {
 #[derive(Debug, Clone)]
 struct Program {
     ops: Box<[Op]>,
+    /// Words of its register file: one of [`FILES`], the smallest that
+    /// holds its registers, temporaries and (last) its scratch register.
+    file: usize,
     /// Registers the thread has (the first `regs` of the register array).
     regs: usize,
     /// Slot of the thread's first register in the register file.
@@ -469,11 +473,16 @@ struct Compiler<'a> {
     /// counters.
     next: usize,
     base: usize,
+    /// The register discarded results go to: the last of the file.
+    scratch: u8,
+    /// Registers used so far (thread registers and temporaries), below
+    /// `scratch`.
+    high: usize,
 }
 
 impl Compiler<'_> {
     fn temp(&mut self) -> Result<u8, String> {
-        if self.next >= SCRATCH as usize {
+        if self.next >= self.scratch as usize {
             return Err(format!(
                 "thread {}: its expressions and loops need more than {} registers",
                 self.thread,
@@ -481,6 +490,7 @@ impl Compiler<'_> {
             ));
         }
         self.next += 1;
+        self.high = self.high.max(self.next);
         Ok((self.next - 1) as u8)
     }
 
@@ -720,7 +730,7 @@ impl Compiler<'_> {
                 Expr::Load { .. }
                 | Expr::Rmw { .. }
                 | Expr::Cas { .. }
-                | Expr::AddUnless { .. } => self.expr_into(e, SCRATCH)?,
+                | Expr::AddUnless { .. } => self.expr_into(e, self.scratch)?,
                 _ => {
                     self.expr(e)?;
                 }
@@ -842,17 +852,37 @@ fn compile_thread(
         ));
     }
     let locs: Box<[u16]> = slots.locs.iter().map(|&s| s as u16).collect();
-    let mut c = Compiler {
-        thread: &th.name,
-        nregs: th.regs.len(),
-        locs: &locs,
-        ops: Vec::new(),
-        next: th.regs.len(),
-        base: th.regs.len(),
+    let code = th.code();
+    let compile = |file: usize| -> Result<Compiler<'_>, String> {
+        let mut c = Compiler {
+            thread: &th.name,
+            nregs: th.regs.len(),
+            locs: &locs,
+            ops: Vec::new(),
+            next: th.regs.len(),
+            base: th.regs.len(),
+            scratch: (file - 1) as u8,
+            high: th.regs.len(),
+        };
+        c.block(&code)?;
+        Ok(c)
     };
-    c.block(&th.code())?;
+    // The smallest register file that holds the thread's registers, its
+    // temporaries and the scratch register: `run` clears it before every
+    // instance, so a short test should not pay for 64 words.
+    let widest = compile(REG_FILE)?;
+    let file = FILES
+        .into_iter()
+        .find(|&f| widest.high < f)
+        .unwrap_or(REG_FILE);
+    let c = if file == REG_FILE {
+        widest
+    } else {
+        compile(file)?
+    };
     Ok(Program {
         ops: c.ops.into_boxed_slice(),
+        file,
         regs: th.regs.len(),
         reg_base,
         status,
@@ -1078,7 +1108,18 @@ impl<const LINES: usize> LitmusScenario<LINES> {
 /// is discarded, as the oracle drops such an execution).
 #[inline]
 fn run(prog: &Program, words: &[AtomicU64]) {
-    let mut regs = [0u64; REG_FILE];
+    match prog.file {
+        8 => run_in::<8>(prog, words),
+        16 => run_in::<16>(prog, words),
+        32 => run_in::<32>(prog, words),
+        _ => run_in::<REG_FILE>(prog, words),
+    }
+}
+
+/// [`run`] with a register file of `N` words (`prog.file`).
+#[inline(always)]
+fn run_in<const N: usize>(prog: &Program, words: &[AtomicU64]) {
+    let mut regs = [0u64; N];
     let status = exec(prog, words, &mut regs);
     for (i, &r) in regs[..prog.regs].iter().enumerate() {
         // Relaxed: the register file is read only by the judge, after the
@@ -1094,9 +1135,9 @@ fn run(prog: &Program, words: &[AtomicU64]) {
 /// The interpreter's loop: 0 when the program ran to its end, 1 when it
 /// was discarded.
 #[inline]
-fn exec(prog: &Program, words: &[AtomicU64], regs: &mut [u64; REG_FILE]) -> u64 {
+fn exec<const N: usize>(prog: &Program, words: &[AtomicU64], regs: &mut [u64; N]) -> u64 {
     #[inline(always)]
-    fn val(regs: &[u64; REG_FILE], src: Src) -> u64 {
+    fn val<const N: usize>(regs: &[u64; N], src: Src) -> u64 {
         match src {
             Src::Const(v) => v,
             Src::Reg(r) => regs[r as usize],
@@ -1254,6 +1295,16 @@ impl<const LINES: usize> Scenario for LitmusScenario<LINES> {
         }
     }
 
+    /// Copies the template over the instance's words: the same words
+    /// `new_instance` makes, without building an instance and moving it.
+    #[cfg(not(loom))]
+    fn reset(&self, instance: &mut Memory<LINES>, params: &Params) {
+        let t = &self.templates[layout_index(params.layout)];
+        for (word, &v) in instance.lines.as_flattened_mut().iter_mut().zip(t) {
+            *word.get_mut() = v;
+        }
+    }
+
     #[inline]
     fn act(&self, actor: usize, instance: &Memory<LINES>, params: &Params) {
         run(
@@ -1303,16 +1354,38 @@ impl<const LINES: usize> Scenario for LitmusScenario<LINES> {
     }
 
     fn judge(&self, instances: &[Memory<LINES>], params: &Params, tally: &mut Tally) {
-        let mut buf = Vec::with_capacity(self.observe_slots[0].len());
+        let width = self.observe_slots[layout_index(params.layout)].len();
+        let mut buf = Vec::with_capacity(width);
         let mut interner = self.interner.lock().unwrap_or_else(|e| e.into_inner());
         let mut rec = tally.recorder();
+        // A batch has few distinct states: the first RECENT found, side by
+        // side in `seen`, with their codes and classes, are compared by
+        // value before the interner hashes anything.
+        const RECENT: usize = 8;
+        let mut seen: Vec<Value> = Vec::with_capacity(width * RECENT);
+        let mut seen_codes: Vec<(u64, OutcomeClass)> = Vec::with_capacity(RECENT);
         for instance in instances {
-            if self.read_state(instance, params.layout, &mut buf) {
-                let (code, class) = interner.intern(&buf, &self.classify);
-                rec.record(code, class);
-            } else {
+            if !self.read_state(instance, params.layout, &mut buf) {
                 rec.record(DISCARDED, OutcomeClass::Acceptable);
+                continue;
             }
+            let hit = if width == 0 {
+                (!seen_codes.is_empty()).then_some(0)
+            } else {
+                seen.chunks_exact(width).position(|s| s == &buf[..])
+            };
+            let (code, class) = match hit {
+                Some(k) => seen_codes[k],
+                None => {
+                    let found = interner.intern(&buf, &self.classify);
+                    if seen_codes.len() < RECENT {
+                        seen.extend_from_slice(&buf);
+                        seen_codes.push(found);
+                    }
+                    found
+                }
+            };
+            rec.record(code, class);
         }
     }
 }

@@ -43,7 +43,7 @@ pub fn register(r: &mut Registry) {
         .add(&ARC_ACQREL)
         .add(&ARC_FENCE);
     for &v in litmus::VARIANTS {
-        r.add(v);
+        v.register(r);
     }
 }
 

@@ -609,8 +609,7 @@ impl<S: Scenario> ActorsRunner<S> {
                         // other actor waits in `barrier.wait()`; nobody else
                         // touches the buffers yet.
                         let buf = unsafe { &mut *buf };
-                        buf.clear();
-                        buf.extend((0..n).map(|_| self.scenario.new_instance(&params)));
+                        renew(self.scenario, buf, n, &params);
                     });
                 }
                 self.batches.with_mut(|b| {
@@ -735,8 +734,7 @@ impl<S: Scenario> ActorsRunner<S> {
                     // `buffers`); the last round that read it ended at this
                     // round's opening barrier.
                     let buf = unsafe { &mut *buf };
-                    buf.clear();
-                    buf.extend((0..n).map(|_| self.scenario.new_instance(&params)));
+                    renew(self.scenario, buf, n, &params);
                 });
             }
             if leader {
@@ -783,6 +781,17 @@ impl<S: Scenario> ActorsRunner<S> {
             }
         }
     }
+}
+
+/// Makes `buf` hold `n` instances in their initial state: the ones it
+/// holds are reset in place ([`Scenario::reset`]), any more are new.
+fn renew<S: Scenario>(scenario: &S, buf: &mut Vec<S::Instance>, n: usize, params: &Params) {
+    buf.truncate(n);
+    for instance in buf.iter_mut() {
+        scenario.reset(instance, params);
+    }
+    let have = buf.len();
+    buf.extend((have..n).map(|_| scenario.new_instance(params)));
 }
 
 /// The next number of the leader's xorshift64* generator.

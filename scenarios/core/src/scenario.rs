@@ -179,6 +179,16 @@ pub trait Scenario: Send + Sync + 'static {
     /// judges the previous one).
     fn new_instance(&self, params: &Params) -> Self::Instance;
 
+    /// Puts a used instance back in the state [`Scenario::new_instance`]
+    /// makes. In reuse memory the actors harness keeps a batch's instances
+    /// and resets them for a later batch, on the thread that would call
+    /// `new_instance`. The default replaces the instance with a new one;
+    /// override it where resetting in place is cheaper. It must leave
+    /// nothing that an actor or the judge could tell from a new instance.
+    fn reset(&self, instance: &mut Self::Instance, params: &Params) {
+        *instance = self.new_instance(params);
+    }
+
     /// Actor `actor`'s part of one iteration.
     fn act(&self, actor: usize, instance: &Self::Instance, params: &Params);
 

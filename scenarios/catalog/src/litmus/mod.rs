@@ -43,6 +43,7 @@ use orderhunt_core::scenario::{
     Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario,
 };
 use orderhunt_core::sync::{AtomicU32, Ordering};
+use orderhunt_core::Registry;
 
 /// Registers an instance can record (IRIW's four is the most).
 pub const MAX_REGS: usize = 4;
@@ -86,6 +87,16 @@ impl LitmusInstance {
             x: &self.vars[0],
             y: &self.vars[y],
             regs: &self.regs,
+        }
+    }
+}
+
+impl LitmusInstance {
+    /// Zeroes every word, as [`LitmusInstance::new`] makes them.
+    #[cfg(not(loom))]
+    fn clear(&mut self) {
+        for word in self.vars.iter_mut().chain(self.regs.iter_mut()) {
+            *word.get_mut() = 0;
         }
     }
 }
@@ -233,6 +244,83 @@ pub struct Litmus {
     /// `Interesting` if the model allows the weak outcome, else `Forbidden`.
     pub weak: OutcomeClass,
     pub act: ActFn,
+    /// Registers the variant as the engine runs it: an [`Inlined`] of this
+    /// variant and its `act` function (written by `variant!`).
+    register: fn(&'static Litmus, &mut Registry),
+}
+
+impl Litmus {
+    /// Adds the variant to `r` in the form the engine runs (see
+    /// [`Inlined`]).
+    pub fn register(&'static self, r: &mut Registry) {
+        (self.register)(self, r)
+    }
+}
+
+/// A litmus variant whose actor code is a type of its own, `F` (the
+/// variant's `act` function item, a zero-sized type): the engine's loop,
+/// compiled for each `Inlined<F>`, calls it directly and can inline it into
+/// the loop, where a [`Litmus`] is called through its function pointer once
+/// per instance. Everything else is the variant's. The registry holds
+/// these; tests that drive a variant by hand use the [`Litmus`] itself.
+pub struct Inlined<F> {
+    lit: &'static Litmus,
+    act: F,
+}
+
+/// The variant `lit` with its `act` function `act` (which must be
+/// `lit.act`) as a type of its own; leaked, as every registered scenario
+/// is.
+pub fn inlined<F>(lit: &'static Litmus, act: F) -> &'static Inlined<F>
+where
+    F: Fn(usize, &Vars<'_>) + Send + Sync + 'static,
+{
+    Box::leak(Box::new(Inlined { lit, act }))
+}
+
+impl<F> Scenario for Inlined<F>
+where
+    F: Fn(usize, &Vars<'_>) + Send + Sync + 'static,
+{
+    type Instance = LitmusInstance;
+
+    fn info(&self) -> &'static Info {
+        self.lit.info
+    }
+
+    fn new_instance(&self, params: &Params) -> LitmusInstance {
+        Scenario::new_instance(self.lit, params)
+    }
+
+    #[cfg(not(loom))]
+    fn reset(&self, instance: &mut LitmusInstance, _params: &Params) {
+        instance.clear();
+    }
+
+    #[inline(always)]
+    fn act(&self, actor: usize, instance: &LitmusInstance, params: &Params) {
+        (self.act)(actor, &instance.vars(params.layout));
+    }
+
+    fn observe(&self, instance: &LitmusInstance, params: &Params) -> u64 {
+        Scenario::observe(self.lit, instance, params)
+    }
+
+    fn classify(&self, observed: u64, params: &Params) -> OutcomeClass {
+        Scenario::classify(self.lit, observed, params)
+    }
+
+    fn expected(&self, params: &Params) -> Observed {
+        Scenario::expected(self.lit, params)
+    }
+
+    fn render(&self, observed: u64) -> Observed {
+        Scenario::render(self.lit, observed)
+    }
+
+    fn hardware(&self) -> Vec<(String, String)> {
+        Scenario::hardware(self.lit)
+    }
 }
 
 /// Default iterations of a litmus run: about a second on a 2-core machine,
@@ -363,6 +451,9 @@ macro_rules! variant {
             shape: &$shape,
             weak: ::orderhunt_core::scenario::OutcomeClass::$weak,
             act: $act,
+            register: |lit, r| {
+                r.add($crate::litmus::inlined(lit, $act));
+            },
         };
     };
 }
@@ -377,6 +468,11 @@ impl Scenario for Litmus {
 
     fn new_instance(&self, _params: &Params) -> LitmusInstance {
         LitmusInstance::new()
+    }
+
+    #[cfg(not(loom))]
+    fn reset(&self, instance: &mut LitmusInstance, _params: &Params) {
+        instance.clear();
     }
 
     #[inline]
