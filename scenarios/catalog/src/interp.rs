@@ -4,7 +4,7 @@
 //! Each thread's code ([`orderhunt_oracle::Thread::code`]: atomic and
 //! plain accesses, `if`/`else`, `while`, C expressions, pointers) is
 //! compiled once, at construction, into a short program of [`Op`]s
-//! (one per [`Layout`]) over a register file of [`REG_FILE`] words: the
+//! (one per [`Layout`]) over a register file of up to [`REG_FILE`] words: the
 //! thread's registers, then temporaries and loop counters. Locations
 //! named in the code are already slot indices; an access through a
 //! register finds its slot at run time from the address the register
@@ -14,6 +14,20 @@
 //! jumps; `&&` and `||` short-circuit; evaluation order is the oracle's.
 //! [`Scenario::act`] runs the program, then stores the registers and a
 //! status word to the instance's register file for the judge.
+//!
+//! Two shortcuts keep the interpreter's own instructions out of the
+//! window a weak outcome needs:
+//!
+//! * a thread whose code is a straight line of one to three loads,
+//!   stores and fences at named locations (most litmus threads) runs as a
+//!   kernel compiled for that sequence of kinds ([`Straight`]), with no
+//!   dispatch between two accesses; with one or two steps the kernel is
+//!   compiled for their orderings too, so each access is the single
+//!   instruction its ordering needs. The op loop and the kernels are
+//!   checked against each other (`straight_kernels_do_what_the_op_loop_does`);
+//! * the register file is the smallest of 8, 16, 32 or [`REG_FILE`] words
+//!   that holds the thread's registers and temporaries, since it is
+//!   cleared before every instance.
 //!
 //! What differs from the test's text ([`notes`], which the report
 //! carries):
@@ -242,6 +256,95 @@ struct Program {
     status: usize,
     /// The slot of each location, for accesses through a register.
     locs: Box<[u16]>,
+    /// Whether running it can discard an iteration (else its status word
+    /// keeps the template's 0 and `run` does not store it).
+    discards: bool,
+    /// The same program as a straight line of at most [`STRAIGHT`] steps,
+    /// when it is one (see [`straight`]).
+    straight: Option<Straight>,
+}
+
+/// The most steps a straight-line kernel runs.
+const STRAIGHT: usize = 3;
+/// Thread registers a straight-line kernel keeps (its register file).
+const STRAIGHT_REGS: usize = 4;
+
+/// Kinds of a straight-line step (a const parameter of the kernels).
+const K_LOAD: u8 = 0;
+const K_STORE: u8 = 1;
+const K_STORE_REG: u8 = 2;
+const K_FENCE: u8 = 3;
+
+/// Kinds with their ordering, for kernels of up to [`FIXED`] steps: the
+/// kind above times 3, plus the ordering's index (loads: Relaxed, Acquire,
+/// SeqCst; stores: Relaxed, Release, SeqCst; fences: Acquire, Release,
+/// AcqRel, SeqCst, so fences take 9..=12).
+const FIXED: usize = 2;
+
+/// The kind and ordering a kind-and-ordering code stands for (see
+/// [`FIXED`]); the inverse of [`fixed_code`].
+const fn fixed_decode(code: u8) -> (u8, Ordering) {
+    use Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
+    if code >= K_FENCE * 3 {
+        let ord = match code - K_FENCE * 3 {
+            0 => Acquire,
+            1 => Release,
+            2 => AcqRel,
+            _ => SeqCst,
+        };
+        return (K_FENCE, ord);
+    }
+    let kind = code / 3;
+    let ord = match code % 3 {
+        0 => Relaxed,
+        1 if kind == K_LOAD => Acquire,
+        1 => Release,
+        _ => SeqCst,
+    };
+    (kind, ord)
+}
+
+/// The kind-and-ordering code of a step (see [`FIXED`]).
+fn fixed_code(kind: u8, ord: Ordering) -> u8 {
+    let i = match (kind, ord) {
+        (K_FENCE, Ordering::Acquire) => 0,
+        (K_FENCE, Ordering::Release) => 1,
+        (K_FENCE, Ordering::AcqRel) => 2,
+        (K_FENCE, _) => 3,
+        (_, Ordering::Relaxed) => 0,
+        (_, Ordering::SeqCst) => 2,
+        _ => 1,
+    };
+    kind * 3 + i
+}
+
+/// One step of a straight-line program; which fields count depends on its
+/// kind, which the kernel knows (see [`Straight`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Step {
+    /// The word accessed (0 for a fence).
+    slot: u16,
+    /// The register a load writes or a register store reads.
+    reg: u8,
+    /// The value a constant store writes.
+    value: u64,
+    ord: Ordering,
+}
+
+type Kernel = fn(&Program, &[AtomicU64]);
+
+/// A thread whose code is one to [`STRAIGHT`] loads, stores and fences at
+/// locations known when compiling, into and from its first
+/// [`STRAIGHT_REGS`] registers (most litmus tests' threads): it runs as a
+/// kernel compiled for its sequence of step kinds, with no dispatch between
+/// the steps. The op loop puts a few instructions of its own between two
+/// accesses, and that widens the window a weak outcome needs to close: in
+/// store buffering the load must run while the store still waits in the
+/// store buffer.
+#[derive(Debug, Clone, Copy)]
+struct Straight {
+    steps: [Step; STRAIGHT],
+    kernel: Kernel,
 }
 
 /// Index of a layout in per-layout tables.
@@ -880,14 +983,18 @@ fn compile_thread(
     } else {
         compile(file)?
     };
-    Ok(Program {
+    let mut prog = Program {
+        straight: straight(&c.ops, th.regs.len()),
         ops: c.ops.into_boxed_slice(),
         file,
         regs: th.regs.len(),
         reg_base,
         status,
         locs,
-    })
+        discards: false,
+    };
+    prog.discards = prog.may_discard();
+    Ok(prog)
 }
 
 /// One iteration's memory: `LINES` cache lines of `AtomicU64` words.
@@ -1103,11 +1210,228 @@ impl<const LINES: usize> LitmusScenario<LINES> {
     }
 }
 
+/// The straight-line form of a compiled program, if it has one (see
+/// [`Straight`]).
+fn straight(ops: &[Op], regs: usize) -> Option<Straight> {
+    if ops.is_empty() || ops.len() > STRAIGHT || regs > STRAIGHT_REGS {
+        return None;
+    }
+    let none = Step {
+        slot: 0,
+        reg: 0,
+        value: 0,
+        ord: Ordering::Relaxed,
+    };
+    let mut steps = [none; STRAIGHT];
+    let mut kinds = [K_FENCE; STRAIGHT];
+    for (i, op) in ops.iter().enumerate() {
+        let (kind, step) = match *op {
+            Op::Load {
+                dst,
+                addr: Addr::Slot(slot),
+                ord,
+            } if (dst as usize) < regs => (K_LOAD, Step { slot, reg: dst, ord, ..none }),
+            Op::Store {
+                addr: Addr::Slot(slot),
+                src: Src::Const(value),
+                ord,
+            } => (K_STORE, Step { slot, value, ord, ..none }),
+            Op::Store {
+                addr: Addr::Slot(slot),
+                src: Src::Reg(reg),
+                ord,
+            } if (reg as usize) < regs => (K_STORE_REG, Step { slot, reg, ord, ..none }),
+            Op::Fence(ord) => (K_FENCE, Step { ord, ..none }),
+            _ => return None,
+        };
+        steps[i] = step;
+        kinds[i] = kind;
+    }
+    Some(Straight {
+        steps,
+        kernel: kernel(&steps[..ops.len()], &kinds[..ops.len()]),
+    })
+}
+
+/// The kernel for a straight line: up to [`FIXED`] steps, one compiled for
+/// their kinds and orderings, so that each access is the one instruction
+/// its ordering needs; more, one compiled for their kinds that picks each
+/// step's ordering as it runs it.
+fn kernel(steps: &[Step], kinds: &[u8]) -> Kernel {
+    if kinds.len() <= FIXED {
+        let codes: Vec<u8> = kinds
+            .iter()
+            .zip(steps)
+            .map(|(&k, s)| fixed_code(k, s.ord))
+            .collect();
+        return fixed_kernel(&codes);
+    }
+    // Binds const `$k` to the kind `$v` names, for each kind.
+    macro_rules! by_kind {
+        ($v:expr, $k:ident => $e:expr) => {
+            match $v {
+                K_LOAD => {
+                    const $k: u8 = K_LOAD;
+                    $e
+                }
+                K_STORE => {
+                    const $k: u8 = K_STORE;
+                    $e
+                }
+                K_STORE_REG => {
+                    const $k: u8 = K_STORE_REG;
+                    $e
+                }
+                _ => {
+                    const $k: u8 = K_FENCE;
+                    $e
+                }
+            }
+        };
+    }
+    match *kinds {
+        [a] => by_kind!(a, A => straight1::<A> as Kernel),
+        [a, b] => by_kind!(a, A => by_kind!(b, B => straight2::<A, B> as Kernel)),
+        [a, b, c] => {
+            by_kind!(a, A => by_kind!(b, B => by_kind!(c, C => straight3::<A, B, C> as Kernel)))
+        }
+        _ => unreachable!("a straight line has 1 to {STRAIGHT} steps"),
+    }
+}
+
+/// The kernel for 1 to [`FIXED`] kind-and-ordering codes.
+fn fixed_kernel(codes: &[u8]) -> Kernel {
+    // Binds const `$k` to the code `$v`, for each of the 13 codes.
+    macro_rules! by_code {
+        ($v:expr, $k:ident => $e:expr) => {
+            by_code!(@arms $v, $k, $e, 0 1 2 3 4 5 6 7 8 9 10 11 12)
+        };
+        (@arms $v:expr, $k:ident, $e:expr, $($c:literal)*) => {
+            match $v {
+                $($c => {
+                    const $k: u8 = $c;
+                    $e
+                })*
+                _ => unreachable!("a kind-and-ordering code is below 13"),
+            }
+        };
+    }
+    match *codes {
+        [a] => by_code!(a, A => fixed1::<A> as Kernel),
+        [a, b] => by_code!(a, A => by_code!(b, B => fixed2::<A, B> as Kernel)),
+        _ => unreachable!("a fixed kernel has 1 to {FIXED} steps"),
+    }
+}
+
+/// One step of kind-and-ordering code `C` (see [`FIXED`]) on `word`:
+/// [`step`] with the ordering a constant, so that the compiler emits the
+/// one instruction it needs and nothing picks it at run time.
+#[inline(always)]
+fn fixed_step<const C: u8>(step: &Step, word: &AtomicU64, regs: &mut [u64; STRAIGHT_REGS]) {
+    let (kind, ord) = const { fixed_decode(C) };
+    // Below STRAIGHT_REGS already (see `straight`); the mask only spares
+    // a bounds check.
+    let reg = step.reg as usize % STRAIGHT_REGS;
+    // `ord` (all four): the test file's ordering of the access or fence,
+    // mapped at compile time as in the op loop (see `exec`).
+    match kind {
+        K_LOAD => regs[reg] = word.load(ord),
+        K_STORE => word.store(step.value, ord),
+        K_STORE_REG => word.store(regs[reg], ord),
+        _ => fence(ord),
+    }
+}
+
+fn fixed1<const A: u8>(prog: &Program, words: &[AtomicU64]) {
+    let Some(line) = &prog.straight else { return };
+    let w0 = &words[line.steps[0].slot as usize];
+    let mut regs = [0u64; STRAIGHT_REGS];
+    fixed_step::<A>(&line.steps[0], w0, &mut regs);
+    write_back(prog, words, &regs);
+}
+
+fn fixed2<const A: u8, const B: u8>(prog: &Program, words: &[AtomicU64]) {
+    let Some(line) = &prog.straight else { return };
+    let [s0, s1, _] = &line.steps;
+    let (w0, w1) = (&words[s0.slot as usize], &words[s1.slot as usize]);
+    let mut regs = [0u64; STRAIGHT_REGS];
+    fixed_step::<A>(s0, w0, &mut regs);
+    fixed_step::<B>(s1, w1, &mut regs);
+    write_back(prog, words, &regs);
+}
+
+/// One step of kind `K` on `word` (the word of `step.slot`, looked up
+/// before the first step so that no bounds check sits between two).
+#[inline(always)]
+fn step<const K: u8>(step: &Step, word: &AtomicU64, regs: &mut [u64; STRAIGHT_REGS]) {
+    // `step.ord` (all four): the test file's ordering of the access or
+    // fence, mapped at compile time as in the op loop (see `exec`).
+    let reg = step.reg as usize % STRAIGHT_REGS;
+    match K {
+        K_LOAD => regs[reg] = word.load(step.ord),
+        K_STORE => word.store(step.value, step.ord),
+        K_STORE_REG => word.store(regs[reg], step.ord),
+        _ => fence(step.ord),
+    }
+}
+
+/// Stores a straight-line kernel's registers to the register file (a
+/// straight line never discards, so the status word keeps its 0).
+#[inline(always)]
+fn write_back(prog: &Program, words: &[AtomicU64], regs: &[u64; STRAIGHT_REGS]) {
+    for (word, &r) in words[prog.reg_base..prog.reg_base + prog.regs].iter().zip(regs) {
+        // Relaxed: as `run_in`'s register stores, after every access of
+        // the test, read by the judge after the closing barrier.
+        word.store(r, Ordering::Relaxed);
+    }
+}
+
+fn straight1<const A: u8>(prog: &Program, words: &[AtomicU64]) {
+    let Some(line) = &prog.straight else { return };
+    let w0 = &words[line.steps[0].slot as usize];
+    let mut regs = [0u64; STRAIGHT_REGS];
+    step::<A>(&line.steps[0], w0, &mut regs);
+    write_back(prog, words, &regs);
+}
+
+fn straight2<const A: u8, const B: u8>(prog: &Program, words: &[AtomicU64]) {
+    let Some(line) = &prog.straight else { return };
+    let [s0, s1, _] = &line.steps;
+    let (w0, w1) = (&words[s0.slot as usize], &words[s1.slot as usize]);
+    let mut regs = [0u64; STRAIGHT_REGS];
+    step::<A>(s0, w0, &mut regs);
+    step::<B>(s1, w1, &mut regs);
+    write_back(prog, words, &regs);
+}
+
+fn straight3<const A: u8, const B: u8, const C: u8>(prog: &Program, words: &[AtomicU64]) {
+    let Some(line) = &prog.straight else { return };
+    let [s0, s1, s2] = &line.steps;
+    let (w0, w1, w2) = (
+        &words[s0.slot as usize],
+        &words[s1.slot as usize],
+        &words[s2.slot as usize],
+    );
+    let mut regs = [0u64; STRAIGHT_REGS];
+    step::<A>(s0, w0, &mut regs);
+    step::<B>(s1, w1, &mut regs);
+    step::<C>(s2, w2, &mut regs);
+    write_back(prog, words, &regs);
+}
+
 /// Runs one compiled program on an instance's words, then stores its
 /// registers to the register file and its status word (1: the iteration
 /// is discarded, as the oracle drops such an execution).
 #[inline]
 fn run(prog: &Program, words: &[AtomicU64]) {
+    if let Some(line) = &prog.straight {
+        return (line.kernel)(prog, words);
+    }
+    run_ops(prog, words)
+}
+
+/// [`run`] by the op loop, whatever the program.
+fn run_ops(prog: &Program, words: &[AtomicU64]) {
     match prog.file {
         8 => run_in::<8>(prog, words),
         16 => run_in::<16>(prog, words),
@@ -1128,8 +1452,11 @@ fn run_in<const N: usize>(prog: &Program, words: &[AtomicU64]) {
         // adds no ordering to them.
         words[prog.reg_base + i].store(r, Ordering::Relaxed);
     }
-    // Relaxed: as the registers' stores just above.
-    words[prog.status].store(status, Ordering::Relaxed);
+    if prog.discards {
+        // Relaxed: as the registers' stores just above. A program that
+        // never discards leaves the template's 0.
+        words[prog.status].store(status, Ordering::Relaxed);
+    }
 }
 
 /// The interpreter's loop: 0 when the program ran to its end, 1 when it
@@ -1626,6 +1953,95 @@ exists (1:r0=1 /\ 1:r1=0)
         }
         assert_eq!(states[0], states[1], "both layouts agree");
         states.pop().unwrap()
+    }
+
+    #[test]
+    fn fixed_codes_name_each_kind_and_ordering_once() {
+        use Ordering::*;
+        let mut pairs = Vec::new();
+        for o in [Relaxed, Acquire, SeqCst] {
+            pairs.push((K_LOAD, o));
+        }
+        for k in [K_STORE, K_STORE_REG] {
+            for o in [Relaxed, Release, SeqCst] {
+                pairs.push((k, o));
+            }
+        }
+        for o in [Acquire, Release, AcqRel, SeqCst] {
+            pairs.push((K_FENCE, o));
+        }
+        let mut codes: Vec<u8> = pairs.iter().map(|&(k, o)| fixed_code(k, o)).collect();
+        for (&(k, o), &c) in pairs.iter().zip(&codes) {
+            assert_eq!(fixed_decode(c), (k, o), "code {c}");
+        }
+        codes.sort();
+        assert_eq!(codes, (0..13).collect::<Vec<u8>>());
+    }
+
+    /// A one-thread test whose thread is `body`, over x=5, y=7.
+    fn one_thread(body: &str) -> LitmusScenario<4> {
+        let text = format!(
+            "C T\n{{ x=5; y=7; }}\nP0 (atomic_int* x, atomic_int* y) {{\n{body}\n}}\nexists (x=0)\n"
+        );
+        let litmus = parse(&text).unwrap_or_else(|e| panic!("{e}"));
+        let classify = by_condition(&litmus, OutcomeClass::Interesting);
+        LitmusScenario::<4>::new("t", litmus, Expectation::MayFail, classify).unwrap()
+    }
+
+    #[test]
+    fn straight_kernels_do_what_the_op_loop_does() {
+        let straight = [
+            "atomic_store_explicit(x, 1, memory_order_relaxed);\n\
+             int r0 = atomic_load_explicit(y, memory_order_relaxed);",
+            "atomic_store_explicit(x, 2, memory_order_seq_cst);\n\
+             int r0 = atomic_load_explicit(y, memory_order_seq_cst);",
+            "int r0 = atomic_load_explicit(y, memory_order_acquire);\n\
+             atomic_store_explicit(x, r0, memory_order_release);",
+            "atomic_store_explicit(x, 3, memory_order_relaxed);\n\
+             atomic_thread_fence(memory_order_seq_cst);\n\
+             int r0 = atomic_load_explicit(y, memory_order_relaxed);",
+            "int r0 = atomic_load_explicit(x, memory_order_relaxed);\n\
+             atomic_thread_fence(memory_order_acquire);\n\
+             int r1 = atomic_load_explicit(y, memory_order_relaxed);",
+            "int r0 = atomic_load_explicit(x, memory_order_relaxed);\n\
+             int r1 = atomic_load_explicit(y, memory_order_relaxed);\n\
+             atomic_store_explicit(y, r0, memory_order_seq_cst);",
+            "atomic_store_explicit(y, 9, memory_order_release);",
+            "int r0 = atomic_load_explicit(x, memory_order_seq_cst);",
+            "atomic_thread_fence(memory_order_release);\n\
+             atomic_store_explicit(y, 4, memory_order_relaxed);",
+            "atomic_thread_fence(memory_order_acq_rel);",
+        ];
+        let op_loop_only = [
+            // A constant into a register, four accesses, a loop, an RMW.
+            "int r0 = 3;\natomic_store_explicit(x, r0, memory_order_relaxed);",
+            "atomic_store(x, 1);\natomic_store(y, 1);\natomic_store(x, 2);\natomic_store(y, 2);",
+            "int r0 = 0;\nwhile (atomic_load(x) == 0) { r0 = 1; }",
+            "int r0 = atomic_fetch_add(x, 1);",
+        ];
+        for (body, want) in straight
+            .iter()
+            .map(|b| (b, true))
+            .chain(op_loop_only.iter().map(|b| (b, false)))
+        {
+            let sc = one_thread(body);
+            for layout in LAYOUTS {
+                let p = Params {
+                    layout,
+                    ..Params::default()
+                };
+                let prog = &sc.programs[layout_index(layout)][0];
+                assert_eq!(prog.straight.is_some(), want, "{body}");
+                let (a, b) = (sc.new_instance(&p), sc.new_instance(&p));
+                run(prog, a.words());
+                run_ops(prog, b.words());
+                let words = |m: &Memory<4>| -> Vec<u64> {
+                    // Relaxed: one thread wrote them, this one.
+                    m.words().iter().map(|w| w.load(Ordering::Relaxed)).collect()
+                };
+                assert_eq!(words(&a), words(&b), "{body} ({layout:?})");
+            }
+        }
     }
 
     #[test]
