@@ -20,12 +20,12 @@
 //!
 //! * a thread whose code is a straight line of one to three loads,
 //!   stores and fences at named locations (most litmus threads) runs as a
-//!   kernel compiled for that sequence of kinds ([`Straight`]), with no
+//!   kernel compiled for that sequence of kinds (`Straight`), with no
 //!   dispatch between two accesses; with one or two steps the kernel is
 //!   compiled for their orderings too, so each access is the single
 //!   instruction its ordering needs. The op loop and the kernels are
 //!   checked against each other (`straight_kernels_do_what_the_op_loop_does`);
-//! * the register file is the smallest of 8, 16, 32 or [`REG_FILE`] words
+//! * the register file is the smallest of 8, 16, 32 or `REG_FILE` words
 //!   that holds the thread's registers and temporaries, since it is
 //!   cleared before every instance.
 //!
@@ -1230,17 +1230,41 @@ fn straight(ops: &[Op], regs: usize) -> Option<Straight> {
                 dst,
                 addr: Addr::Slot(slot),
                 ord,
-            } if (dst as usize) < regs => (K_LOAD, Step { slot, reg: dst, ord, ..none }),
+            } if (dst as usize) < regs => (
+                K_LOAD,
+                Step {
+                    slot,
+                    reg: dst,
+                    ord,
+                    ..none
+                },
+            ),
             Op::Store {
                 addr: Addr::Slot(slot),
                 src: Src::Const(value),
                 ord,
-            } => (K_STORE, Step { slot, value, ord, ..none }),
+            } => (
+                K_STORE,
+                Step {
+                    slot,
+                    value,
+                    ord,
+                    ..none
+                },
+            ),
             Op::Store {
                 addr: Addr::Slot(slot),
                 src: Src::Reg(reg),
                 ord,
-            } if (reg as usize) < regs => (K_STORE_REG, Step { slot, reg, ord, ..none }),
+            } if (reg as usize) < regs => (
+                K_STORE_REG,
+                Step {
+                    slot,
+                    reg,
+                    ord,
+                    ..none
+                },
+            ),
             Op::Fence(ord) => (K_FENCE, Step { ord, ..none }),
             _ => return None,
         };
@@ -1379,7 +1403,10 @@ fn step<const K: u8>(step: &Step, word: &AtomicU64, regs: &mut [u64; STRAIGHT_RE
 /// straight line never discards, so the status word keeps its 0).
 #[inline(always)]
 fn write_back(prog: &Program, words: &[AtomicU64], regs: &[u64; STRAIGHT_REGS]) {
-    for (word, &r) in words[prog.reg_base..prog.reg_base + prog.regs].iter().zip(regs) {
+    for (word, &r) in words[prog.reg_base..prog.reg_base + prog.regs]
+        .iter()
+        .zip(regs)
+    {
         // Relaxed: as `run_in`'s register stores, after every access of
         // the test, read by the judge after the closing barrier.
         word.store(r, Ordering::Relaxed);
@@ -1699,7 +1726,8 @@ impl<const LINES: usize> Scenario for LitmusScenario<LINES> {
             let hit = if width == 0 {
                 (!seen_codes.is_empty()).then_some(0)
             } else {
-                seen.chunks_exact(width).position(|s| s == &buf[..])
+                seen.chunks_exact(width)
+                    .position(|s| s.iter().zip(&buf).all(|(a, b)| a == b))
             };
             let (code, class) = match hit {
                 Some(k) => seen_codes[k],
@@ -1758,7 +1786,14 @@ pub fn leak_both(
         (s, s)
     }
     let need = lines_needed(&litmus);
-    Ok(if need <= 4 {
+    Ok(if need <= 3 {
+        both(LitmusScenario::<3>::new(
+            name,
+            litmus,
+            expectation,
+            classify,
+        )?)
+    } else if need <= 4 {
         both(LitmusScenario::<4>::new(
             name,
             litmus,
@@ -1798,7 +1833,9 @@ pub fn leak_dyn(
     classify: Classifier,
 ) -> Result<&'static dyn orderhunt_core::DynScenario, String> {
     let need = lines_needed(&litmus);
-    Ok(if need <= 4 {
+    Ok(if need <= 3 {
+        LitmusScenario::<3>::new(name, litmus, expectation, classify)?.leak()
+    } else if need <= 4 {
         LitmusScenario::<4>::new(name, litmus, expectation, classify)?.leak()
     } else if need <= 8 {
         LitmusScenario::<8>::new(name, litmus, expectation, classify)?.leak()
@@ -2037,7 +2074,10 @@ exists (1:r0=1 /\ 1:r1=0)
                 run_ops(prog, b.words());
                 let words = |m: &Memory<4>| -> Vec<u64> {
                     // Relaxed: one thread wrote them, this one.
-                    m.words().iter().map(|w| w.load(Ordering::Relaxed)).collect()
+                    m.words()
+                        .iter()
+                        .map(|w| w.load(Ordering::Relaxed))
+                        .collect()
                 };
                 assert_eq!(words(&a), words(&b), "{body} ({layout:?})");
             }
@@ -2165,7 +2205,7 @@ exists (1:r0=1 /\ 1:r1=0)
         assert_eq!(info.expectation, Expectation::MayFail);
         assert_eq!(
             sc.instance_bytes(),
-            4 * 64,
+            3 * 64,
             "x, y and the registers: 3 lines"
         );
         let p = Params::default();
