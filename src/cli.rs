@@ -76,13 +76,40 @@ pub fn main_with(
         eprintln!("error: {e}");
         return 2;
     }
-    match dispatch(registry, cli) {
-        Ok(code) => code,
-        Err(e) => {
+    // `print!` panics when stdout's reader has gone (`orderhunt run ... |
+    // head`): say nothing and exit as a shell reports a SIGPIPE death,
+    // like other Unix tools. Every report file is written before the
+    // output that could meet a closed pipe.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !broken_pipe(info.payload()) {
+            previous(info)
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(registry, cli))) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
             eprintln!("error: {e}");
             e.exit_code()
         }
+        Err(p) if broken_pipe(&*p) => BROKEN_PIPE_EXIT,
+        Err(p) => std::panic::resume_unwind(p),
     }
+}
+
+/// The exit code after stdout's reader went away: a shell's 128 + SIGPIPE.
+const BROKEN_PIPE_EXIT: i32 = 141;
+
+/// Whether a panic is `print!`'s on a closed stdout (EPIPE, error 32 on
+/// Linux and macOS).
+fn broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+    let msg = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    msg.starts_with("failed printing to stdout")
+        && (msg.contains("os error 32") || msg.contains("Broken pipe"))
 }
 
 fn dispatch(registry: &'static Registry, cli: Cli) -> Result<i32> {

@@ -388,3 +388,19 @@ fn litmus_histogram_reaches_the_report_and_the_html_page() {
         assert!(html.contains(needle), "page lacks {needle}");
     }
 }
+
+#[test]
+fn a_closed_stdout_ends_quietly_with_the_sigpipe_exit_code() {
+    // A pipe whose reader is gone before the child starts: its first
+    // write fails with EPIPE, as when `orderhunt list | head` stops reading.
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orderhunt"))
+        .arg("list")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .expect("orderhunt runs");
+    assert_eq!(out.status.code(), Some(141), "{out:?}");
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
