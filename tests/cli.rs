@@ -402,5 +402,9 @@ fn a_closed_stdout_ends_quietly_with_the_sigpipe_exit_code() {
         .output()
         .expect("orderhunt runs");
     assert_eq!(out.status.code(), Some(141), "{out:?}");
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -285,20 +285,30 @@ const FIXED: usize = 2;
 /// [`FIXED`]); the inverse of [`fixed_code`].
 const fn fixed_decode(code: u8) -> (u8, Ordering) {
     use Ordering::{AcqRel, Acquire, Relaxed, Release, SeqCst};
+    // Each arm names the ordering a code stands for; `fixed_step` runs
+    // the step with it, and `fixed_code` is the inverse.
     if code >= K_FENCE * 3 {
         let ord = match code - K_FENCE * 3 {
+            // Acquire: code 9, an acquire fence.
             0 => Acquire,
+            // Release: code 10, a release fence.
             1 => Release,
+            // AcqRel: code 11, an acq_rel fence.
             2 => AcqRel,
+            // SeqCst: code 12, a seq_cst fence.
             _ => SeqCst,
         };
         return (K_FENCE, ord);
     }
     let kind = code / 3;
     let ord = match code % 3 {
+        // Relaxed: a relaxed load or store.
         0 => Relaxed,
+        // Acquire: an acquire load (a store's second code is Release).
         1 if kind == K_LOAD => Acquire,
+        // Release: a release store.
         1 => Release,
+        // SeqCst: a seq_cst load or store.
         _ => SeqCst,
     };
     (kind, ord)
@@ -306,12 +316,19 @@ const fn fixed_decode(code: u8) -> (u8, Ordering) {
 
 /// The kind-and-ordering code of a step (see [`FIXED`]).
 fn fixed_code(kind: u8, ord: Ordering) -> u8 {
+    // The inverse of `fixed_decode`: orderings as names to compare with,
+    // not accesses.
     let i = match (kind, ord) {
+        // Acquire: an acquire fence's code, 9.
         (K_FENCE, Ordering::Acquire) => 0,
+        // Release: a release fence's code, 10.
         (K_FENCE, Ordering::Release) => 1,
+        // AcqRel: an acq_rel fence's code, 11.
         (K_FENCE, Ordering::AcqRel) => 2,
         (K_FENCE, _) => 3,
+        // Relaxed: a relaxed access, the kind's first code.
         (_, Ordering::Relaxed) => 0,
+        // SeqCst: a seq_cst access, the kind's third code.
         (_, Ordering::SeqCst) => 2,
         _ => 1,
     };
@@ -1220,6 +1237,8 @@ fn straight(ops: &[Op], regs: usize) -> Option<Straight> {
         slot: 0,
         reg: 0,
         value: 0,
+        // Relaxed: a placeholder for unused steps, never run (each step
+        // used below takes the op's own ordering).
         ord: Ordering::Relaxed,
     };
     let mut steps = [none; STRAIGHT];
@@ -2073,11 +2092,9 @@ exists (1:r0=1 /\ 1:r1=0)
                 run(prog, a.words());
                 run_ops(prog, b.words());
                 let words = |m: &Memory<4>| -> Vec<u64> {
+                    let all = m.words().iter();
                     // Relaxed: one thread wrote them, this one.
-                    m.words()
-                        .iter()
-                        .map(|w| w.load(Ordering::Relaxed))
-                        .collect()
+                    all.map(|w| w.load(Ordering::Relaxed)).collect()
                 };
                 assert_eq!(words(&a), words(&b), "{body} ({layout:?})");
             }
