@@ -1333,8 +1333,6 @@ fn kernel(steps: &[Step], kinds: &[u8]) -> Kernel {
         };
     }
     match *kinds {
-        [a] => by_kind!(a, A => straight1::<A> as Kernel),
-        [a, b] => by_kind!(a, A => by_kind!(b, B => straight2::<A, B> as Kernel)),
         [a, b, c] => {
             by_kind!(a, A => by_kind!(b, B => by_kind!(c, C => straight3::<A, B, C> as Kernel)))
         }
@@ -1430,24 +1428,6 @@ fn write_back(prog: &Program, words: &[AtomicU64], regs: &[u64; STRAIGHT_REGS]) 
         // the test, read by the judge after the closing barrier.
         word.store(r, Ordering::Relaxed);
     }
-}
-
-fn straight1<const A: u8>(prog: &Program, words: &[AtomicU64]) {
-    let Some(line) = &prog.straight else { return };
-    let w0 = &words[line.steps[0].slot as usize];
-    let mut regs = [0u64; STRAIGHT_REGS];
-    step::<A>(&line.steps[0], w0, &mut regs);
-    write_back(prog, words, &regs);
-}
-
-fn straight2<const A: u8, const B: u8>(prog: &Program, words: &[AtomicU64]) {
-    let Some(line) = &prog.straight else { return };
-    let [s0, s1, _] = &line.steps;
-    let (w0, w1) = (&words[s0.slot as usize], &words[s1.slot as usize]);
-    let mut regs = [0u64; STRAIGHT_REGS];
-    step::<A>(s0, w0, &mut regs);
-    step::<B>(s1, w1, &mut regs);
-    write_back(prog, words, &regs);
 }
 
 fn straight3<const A: u8, const B: u8, const C: u8>(prog: &Program, words: &[AtomicU64]) {
