@@ -332,6 +332,17 @@ pub fn run_scenario(
 /// Runs one round: every runner's threads at once, pinned to `groups[copy]`
 /// when given, while this thread shows the summed progress and passes on
 /// stop requests. Returns per runner (pinned-ok per thread, tally).
+/// Tells the polling thread that an actor thread ended, when dropped.
+struct Ended(std::sync::mpsc::Sender<()>);
+
+impl Drop for Ended {
+    fn drop(&mut self) {
+        // The receiver lives until every actor thread is joined; a send can
+        // fail only if it is gone, and then nobody is waiting.
+        let _ = self.0.send(());
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn run_round(
     scenario: &'static dyn DynScenario,
@@ -345,6 +356,10 @@ fn run_round(
     interrupted: &mut bool,
 ) -> Vec<(Vec<bool>, Tally)> {
     let panicked: std::sync::Mutex<Option<ActorPanic>> = std::sync::Mutex::new(None);
+    // Each actor thread sends one message as it ends, so this thread wakes
+    // the moment the last one is done instead of at its next poll (the
+    // poll's sleep used to add up to 20 ms to every run's elapsed time).
+    let (ended_tx, ended_rx) = std::sync::mpsc::channel::<()>();
     std::thread::scope(|scope| {
         let panicked = &panicked;
         let mut handles = Vec::new();
@@ -361,9 +376,13 @@ fn run_round(
                     } else {
                         format!("actor-{index}")
                     };
+                    let ended = ended_tx.clone();
                     std::thread::Builder::new()
                         .name(name)
                         .spawn_scoped(scope, move || {
+                            // Sends on drop: whether the body returns or
+                            // panics, the polling thread hears of it.
+                            let _ended = Ended(ended);
                             let pinned = cpu.is_some_and(core_affinity::set_for_current);
                             let body = std::panic::AssertUnwindSafe(|| runner.run_thread(index));
                             match std::panic::catch_unwind(body) {
@@ -400,9 +419,19 @@ fn run_round(
                 r.progress().request_stop();
             }
         };
+        drop(ended_tx);
+        let threads: usize = handles.iter().map(Vec::len).sum();
+        let mut ended = 0;
         let mut first_stopped = false;
-        while !handles.iter().flatten().all(|h| h.is_finished()) {
-            std::thread::sleep(Duration::from_millis(20));
+        while ended < threads {
+            // Wakes at the next thread's end, or after 20 ms to update the
+            // bar and poll for a stop.
+            match ended_rx.recv_timeout(Duration::from_millis(20)) {
+                Ok(()) => ended += 1,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                // Every sender is gone: every thread has ended.
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => ended = threads,
+            }
             let (done, anomalies) = runners.iter().fold(base, |a, (_, r)| {
                 let p = r.progress();
                 (a.0 + p.completed(), a.1 + p.anomalies())

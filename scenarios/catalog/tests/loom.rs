@@ -492,7 +492,7 @@ fn flag_start_line_lets_the_follower_through_once_set() {
 #[test]
 fn actors_runner_flag_sync_is_clean_and_still_catches_a_race() {
     // The default sync: one batch of two instances (one run, its leader
-    // drawn by the runner), filled by the leader and judged run by run. A
+    // drawn by the runner), filled by the leader and judged leader by leader. A
     // correct specimen stays clean...
     check_clean("actors-runner-flag", || {
         let t = run_actors(

@@ -74,7 +74,8 @@ pub const FLAG_TIGHT_SPINS: u32 = 4096;
 /// instance: 16 measured about 15% more instances per second than 1 in a
 /// standalone prototype on the 2-vCPU VM, with the same share of weak SB
 /// outcomes. Which role leads each run is drawn per batch (see
-/// [`leader_shares`]).
+/// [`leader_shares`]), and each thread's runs then follow one another, so a
+/// batch changes leader at most once per actor.
 pub const FLAG_LEADER_RUN: usize = 16;
 
 /// How closely actors are synchronized within a batch.
@@ -82,7 +83,8 @@ pub const FLAG_LEADER_RUN: usize = 16;
 pub enum SyncMode {
     /// Before every instance, a start flag of its own (one-shot, zeroed
     /// with the batch): the instance's leader (drawn per run of
-    /// [`FLAG_LEADER_RUN`] instances, see [`leader_shares`]) sets it and
+    /// [`FLAG_LEADER_RUN`] instances, see [`leader_shares`]; each thread's
+    /// runs follow one another) sets it and
     /// then runs a full fence (`MFENCE`, `DMB ISH`), so its store buffer is
     /// empty when its test code starts; the others spin on the flag
     /// without the pause hint and start the moment they see it. litmus7's
@@ -420,7 +422,8 @@ struct Batches<I> {
     /// double buffer); 0 ends the run.
     tests: usize,
     /// [`SyncMode::Flag`]: `leaders[k]` is the actor thread that leads
-    /// instances `k * FLAG_LEADER_RUN ..` of the batch.
+    /// instances `k * FLAG_LEADER_RUN ..` of the batch; equal entries are
+    /// adjacent (each thread's runs form one stretch).
     leaders: Vec<usize>,
     /// [`SyncMode::Flag`]: `flags[i]` is instance i's start flag, packed
     /// (one `u32` each) in an allocation of their own, zeroed by every
@@ -657,6 +660,15 @@ impl<S: Scenario> ActorsRunner<S> {
                             }
                             b.leaders.push(thread_of[role]);
                         }
+                        // Each thread's runs one after another (the same
+                        // number of runs per thread as drawn): the judge
+                        // then credits a batch in one call per leader,
+                        // not one per run, and a leader keeps its turn
+                        // longer (litmus7 keeps it for a whole pass).
+                        b.leaders.sort_unstable();
+                        if next_random(&mut rng) & 1 == 1 {
+                            b.leaders.reverse();
+                        }
                     }
                     b.delays.clear();
                     for _ in 0..self.actors {
@@ -674,15 +686,30 @@ impl<S: Scenario> ActorsRunner<S> {
             let mut body = |instances: &[S::Instance], b: &Batches<S::Instance>| {
                 let role = b.roles[actor];
                 let delay = b.delays[actor];
-                for (index, instance) in instances.iter().enumerate() {
-                    match self.cfg.sync {
-                        SyncMode::Flag => {
-                            let leads = b.leaders[index / FLAG_LEADER_RUN] == actor;
-                            flag_pass(&b.flags[index], leads);
+                if self.cfg.sync == SyncMode::Flag {
+                    // Run by run, with the run's role (leader or follower)
+                    // and the delay decided once: the loop between two
+                    // instances is then the start line and the test code
+                    // alone, as in litmus7's generated code.
+                    let runs = instances
+                        .chunks(FLAG_LEADER_RUN)
+                        .zip(b.flags.chunks(FLAG_LEADER_RUN))
+                        .zip(&b.leaders);
+                    for ((chunk, flags), &leader) in runs {
+                        let leads = leader == actor;
+                        for (instance, flag) in chunk.iter().zip(flags) {
+                            flag_pass(flag, leads);
                             if delay > 0 {
                                 spin_delay(delay);
                             }
+                            self.scenario.act(role, instance, &params);
                         }
+                    }
+                    return;
+                }
+                for instance in instances {
+                    match self.cfg.sync {
+                        SyncMode::Flag => unreachable!("handled above"),
                         SyncMode::Instance => {
                             self.gate.pass(actor, round);
                             round += 1;
@@ -744,14 +771,19 @@ impl<S: Scenario> ActorsRunner<S> {
                             self.scenario.judge(instances, &params, tally);
                             return;
                         }
-                        // Run by run, in order (the same counts as one
-                        // call), crediting each run's anomalies to the
-                        // role that led it.
-                        for (run, chunk) in instances.chunks(FLAG_LEADER_RUN).enumerate() {
+                        // Leader by leader, in order (the same counts as
+                        // one call), crediting each stretch's anomalies to
+                        // the role that led it: one call per stretch of
+                        // runs with the same leader (the runs are grouped
+                        // by leader, see above).
+                        let mut start = 0;
+                        for same in b.leaders.chunk_by(|a, b| a == b) {
+                            let end = (start + same.len() * FLAG_LEADER_RUN).min(instances.len());
                             let before = tally.anomalies;
-                            self.scenario.judge(chunk, &params, tally);
-                            let role = b.roles[b.leaders[run]];
+                            self.scenario.judge(&instances[start..end], &params, tally);
+                            let role = b.roles[same[0]];
                             led_anomalies[role] += tally.anomalies - before;
+                            start = end;
                         }
                     };
                 self.batches.with(|b| {
