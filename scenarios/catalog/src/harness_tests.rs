@@ -1,11 +1,14 @@
 //! The harness run on the built-in catalog: every must-pass specimen in
 //! every memory and sync mode, every scenario through the spawn harness,
-//! and a stop request (unit tests of this crate, so that `cargo miri test
+//! a stop request, and the counting and numbering of every iteration when
+//! the leader and the helper each judge part of a batch (unit tests of this crate, so that `cargo miri test
 //! --lib` runs them too).
 
 use crate as registry;
-use orderhunt_core::harness::{Config, HarnessKind, MemoryMode, SyncMode};
-use orderhunt_core::{DynScenario, Params, Tally};
+use orderhunt_core::harness::{ActorsRunner, Config, HarnessKind, MemoryMode, SyncMode};
+use orderhunt_core::scenario::{Expectation, Info, Observed, OutcomeClass};
+use orderhunt_core::sync::{AtomicU64, Ordering};
+use orderhunt_core::{DynScenario, Params, Scenario, Tally};
 
 fn cfg(iterations: u64, harness: HarnessKind, memory: MemoryMode, sync: SyncMode) -> Config {
     Config {
@@ -151,4 +154,105 @@ fn stop_request_ends_the_run_early_with_exact_counts() {
         tally.outcomes.values().sum::<u64>() + tally.other,
         tally.completed
     );
+}
+
+/// Two actors that do nothing; each instance holds its 0-based
+/// iteration number (instances are made and reset in iteration order),
+/// and the iterations from `from` on are anomalies.
+struct Numbered {
+    next: AtomicU64,
+    from: u64,
+}
+
+static NUMBERED: Info = Info {
+    name: "numbered",
+    family: "test",
+    expectation: Expectation::MayFail,
+    article: None,
+    summary: "",
+    actors: 2,
+    spawn_first: 0,
+    default_iterations: 1,
+    default_batch: 1,
+    uses_increments: false,
+    default_memory: MemoryMode::Reuse,
+};
+
+impl Scenario for Numbered {
+    type Instance = AtomicU64;
+    fn info(&self) -> &'static Info {
+        &NUMBERED
+    }
+    fn new_instance(&self, _: &Params) -> AtomicU64 {
+        // Relaxed: only the thread that makes a batch counts; the
+        // barrier publishes the instances.
+        AtomicU64::new(self.next.fetch_add(1, Ordering::Relaxed))
+    }
+    fn act(&self, _: usize, _: &AtomicU64, _: &Params) {}
+    fn observe(&self, instance: &AtomicU64, _: &Params) -> u64 {
+        // Relaxed: published to the judge by the closing barrier.
+        instance.load(Ordering::Relaxed)
+    }
+    fn classify(&self, observed: u64, _: &Params) -> OutcomeClass {
+        if observed >= self.from {
+            OutcomeClass::Interesting
+        } else {
+            OutcomeClass::Acceptable
+        }
+    }
+    fn expected(&self, _: &Params) -> Observed {
+        Observed::Int(0)
+    }
+}
+
+#[test]
+fn every_mode_counts_each_iteration_once_and_numbers_the_first_anomaly() {
+    // Batches of 7: double-buffered runs split each batch 3 + 4 between
+    // the leader and the helper (iterations 9 and 12 fall in the two
+    // halves of the second batch). The first anomaly keeps its number
+    // wherever it falls, and every iteration is counted once.
+    let n: u64 = if cfg!(miri) { 20 } else { 100 };
+    for from in [0, 9, 12, n - 2, n - 1] {
+        for memory in [MemoryMode::Leak, MemoryMode::Arena, MemoryMode::Reuse] {
+            for sync in [
+                SyncMode::Flag,
+                SyncMode::Instance,
+                SyncMode::Batch,
+                SyncMode::Post,
+            ] {
+                let sc: &'static Numbered = Box::leak(Box::new(Numbered {
+                    next: AtomicU64::new(0),
+                    from,
+                }));
+                let cfg = Config {
+                    iterations: n,
+                    harness: HarnessKind::Actors,
+                    batch: 7,
+                    memory,
+                    sync,
+                    shuffle: true,
+                    skew: 0,
+                    seed: 5,
+                    stop_on_first: false,
+                    params: Params::default(),
+                };
+                let runner = ActorsRunner::new(sc, cfg);
+                let t = std::thread::scope(|s| {
+                    let r = &runner;
+                    let helper = s.spawn(move || r.run_actor(1));
+                    let t = r.run_actor(0).expect("the leader's tally");
+                    assert!(helper.join().unwrap().is_none());
+                    t
+                });
+                let what = format!("from {from}, {memory:?}, {sync:?}");
+                assert_eq!(t.completed, n, "{what}");
+                assert_eq!(t.anomalies, n - from, "{what}");
+                assert_eq!(t.first_anomaly, Some((from + 1, from)), "{what}");
+                assert_eq!(t.outcomes.values().sum::<u64>() + t.other, n, "{what}");
+                // Each iteration's own number, once: the histogram
+                // keeps the first 64 seen.
+                assert!(t.outcomes.iter().all(|(&k, &c)| k < 64 && c == 1), "{what}");
+            }
+        }
+    }
 }

@@ -1710,7 +1710,6 @@ impl<const LINES: usize> Scenario for LitmusScenario<LINES> {
     fn judge(&self, instances: &[Memory<LINES>], params: &Params, tally: &mut Tally) {
         let width = self.observe_slots[layout_index(params.layout)].len();
         let mut buf = Vec::with_capacity(width);
-        let mut interner = self.interner.lock().unwrap_or_else(|e| e.into_inner());
         let mut rec = tally.recorder();
         // A batch has few distinct states: the first RECENT found, side by
         // side in `seen`, with their codes and classes, are compared by
@@ -1732,7 +1731,13 @@ impl<const LINES: usize> Scenario for LitmusScenario<LINES> {
             let (code, class) = match hit {
                 Some(k) => seen_codes[k],
                 None => {
-                    let found = interner.intern(&buf, &self.classify);
+                    // The lock only for a state not among the recent
+                    // ones: two actors judge two halves of a batch at once.
+                    let found = self
+                        .interner
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .intern(&buf, &self.classify);
                     if seen_codes.len() < RECENT {
                         seen.extend_from_slice(&buf);
                         seen_codes.push(found);

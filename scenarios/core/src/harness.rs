@@ -518,21 +518,32 @@ pub struct ActorsRunner<S: Scenario> {
     /// else touches it; buffer `r % 2` is only read from round r's opening
     /// barrier to round r + 1's opening barrier.
     buffers: [UnsafeCell<Vec<S::Instance>>; 2],
+    /// Double-buffered runs: the helper judges the second half of round r's
+    /// batch into `helped[r % 2]`, between round r's closing barrier and
+    /// round r + 1's opening barrier (after filling the next buffer), while
+    /// the leader judges the first half. The leader adds it to its tally
+    /// after round r + 1's closing barrier (or, after the last round, after
+    /// the final opening barrier), before judging anything later; the
+    /// helper writes `helped[r % 2]` again only after round r + 2's closing
+    /// barrier, which the leader reaches after that read.
+    helped: [UnsafeCell<Helped>; 2],
     barrier: SpinBarrier,
     gate: InstanceGate,
     post: StartPost,
     progress: Progress,
 }
 
-// SAFETY: the non-Sync fields are `batches` and `buffers`, UnsafeCells.
+// SAFETY: the non-Sync fields are `batches`, `buffers` and `helped`,
+// UnsafeCells.
 // `batches` is mutated by the leader only between the barrier that ends one
 // round and the barrier that starts the next, while all other actors are
 // either blocked in `SpinBarrier::wait` or (the helper) working on
 // `buffers` alone, and shared reads by all actors happen only between
 // those barriers. Each of `buffers` is, in every phase, either written by
 // one actor only (the helper, filling the next round's buffer) or only
-// read (see the field's doc). The barrier's Release/Acquire pairs order
-// the phases. `S::Instance: Send + Sync`, so sharing `&S::Instance` across
+// read (see the field's doc). Each of `helped` is written by the helper
+// and read by the leader in phases that never overlap (see its doc). The
+// barrier's Release/Acquire pairs order the phases. `S::Instance: Send + Sync`, so sharing `&S::Instance` across
 // the actors is sound.
 unsafe impl<S: Scenario> Sync for ActorsRunner<S> {}
 // SAFETY: see above; the instances are Send.
@@ -547,6 +558,10 @@ impl<S: Scenario> ActorsRunner<S> {
             actors,
             batches: UnsafeCell::new(Batches::new(cfg.memory, cfg.batch)),
             buffers: [UnsafeCell::new(Vec::new()), UnsafeCell::new(Vec::new())],
+            helped: [
+                UnsafeCell::new(Helped::default()),
+                UnsafeCell::new(Helped::default()),
+            ],
             barrier: SpinBarrier::new(actors),
             gate: InstanceGate::new(actors),
             post: StartPost::new(actors),
@@ -591,6 +606,15 @@ impl<S: Scenario> ActorsRunner<S> {
         // Flag mode, leader only: anomalies found in instances each role
         // led (see `leader_shares`).
         let mut led_anomalies = vec![0u64; self.actors];
+        // Leader, double-buffered: the `helped` slot to add before judging
+        // anything more (the helper's half of the previous round).
+        let mut help_due: Option<usize> = None;
+        // Helper: this round's batch length, and (flag mode) its leaders
+        // and roles, copied before the closing barrier (the leader rewrites
+        // `batches` while the helper judges).
+        let mut seen_tests = 0;
+        let mut seen_leaders: Vec<usize> = Vec::new();
+        let mut seen_roles: Vec<usize> = Vec::new();
         // The leader's role shuffler (xorshift64*; any fixed nonzero seed).
         // xorshift needs a non-zero state.
         let mut rng: u64 = if self.cfg.seed == 0 {
@@ -742,9 +766,19 @@ impl<S: Scenario> ActorsRunner<S> {
                 } else {
                     body(&b.current, b);
                 }
+                if helper {
+                    seen_tests = b.tests;
+                    seen_leaders.clone_from(&b.leaders);
+                    seen_roles.clone_from(&b.roles);
+                }
                 b.tests
             });
             if tests == 0 {
+                if let Some(due) = help_due.take() {
+                    // After the final opening barrier: the helper's half of
+                    // the last round is written (see `helped`).
+                    self.take_help(due, &mut tally, &mut led_anomalies);
+                }
                 return leader.then_some(tally);
             }
             started += tests as u64;
@@ -763,28 +797,58 @@ impl<S: Scenario> ActorsRunner<S> {
                     let buf = unsafe { &mut *buf };
                     renew(self.scenario, buf, n, &params);
                 });
+                // Then the second half of this round's batch, while the
+                // leader judges the first.
+                let flag = self.cfg.sync == SyncMode::Flag;
+                self.helped[slot].with_mut(|h| {
+                    // SAFETY: only the helper touches this slot from this
+                    // closing barrier to the next opening barrier; the
+                    // leader read it last before this closing barrier (see
+                    // `helped`).
+                    let h = unsafe { &mut *h };
+                    h.tally = Tally::new();
+                    h.led.clear();
+                    h.led.resize(self.actors, 0);
+                    self.buffers[slot].with(|buf| {
+                        // SAFETY: this round's buffer is only read until the
+                        // next opening barrier (see `buffers`).
+                        let buf = unsafe { &*buf };
+                        judge_part(
+                            self.scenario,
+                            &buf[..seen_tests],
+                            seen_tests / 2..seen_tests,
+                            flag.then_some((&seen_leaders[..], &seen_roles[..])),
+                            &params,
+                            &mut h.tally,
+                            &mut h.led,
+                        );
+                    });
+                });
             }
             if leader {
+                if let Some(due) = help_due.take() {
+                    // The helper's half of the previous round comes before
+                    // this round's iterations.
+                    self.take_help(due, &mut tally, &mut led_anomalies);
+                }
                 let mut judged =
                     |instances: &[S::Instance], b: &Batches<S::Instance>, tally: &mut Tally| {
-                        if self.cfg.sync != SyncMode::Flag {
-                            self.scenario.judge(instances, &params, tally);
-                            return;
-                        }
-                        // Leader by leader, in order (the same counts as
-                        // one call), crediting each stretch's anomalies to
-                        // the role that led it: one call per stretch of
-                        // runs with the same leader (the runs are grouped
-                        // by leader, see above).
-                        let mut start = 0;
-                        for same in b.leaders.chunk_by(|a, b| a == b) {
-                            let end = (start + same.len() * FLAG_LEADER_RUN).min(instances.len());
-                            let before = tally.anomalies;
-                            self.scenario.judge(&instances[start..end], &params, tally);
-                            let role = b.roles[same[0]];
-                            led_anomalies[role] += tally.anomalies - before;
-                            start = end;
-                        }
+                        // Double-buffered, the helper judges the second half.
+                        let end = if double {
+                            instances.len() / 2
+                        } else {
+                            instances.len()
+                        };
+                        let flag = self.cfg.sync == SyncMode::Flag;
+                        judge_part(
+                            self.scenario,
+                            instances,
+                            0..end,
+                            flag.then_some((&b.leaders[..], &b.roles[..])),
+                            &params,
+                            tally,
+                            &mut led_anomalies,
+                        );
                     };
                 self.batches.with(|b| {
                     // SAFETY: the other actors are past the closing barrier
@@ -803,6 +867,9 @@ impl<S: Scenario> ActorsRunner<S> {
                         judged(&b.current, b, &mut tally);
                     }
                 });
+                if double {
+                    help_due = Some(slot);
+                }
                 self.progress.publish(&tally);
                 if self.cfg.stop_on_first && tally.anomalies > 0 {
                     done = true;
@@ -812,6 +879,65 @@ impl<S: Scenario> ActorsRunner<S> {
                 }
             }
         }
+    }
+}
+
+impl<S: Scenario> ActorsRunner<S> {
+    /// Leader: adds the helper's half of a round (`helped[slot]`) to
+    /// `tally`, as the iterations that follow the ones it holds.
+    fn take_help(&self, slot: usize, tally: &mut Tally, led: &mut [u64]) {
+        self.helped[slot].with(|h| {
+            // SAFETY: the helper wrote this slot before an opening barrier
+            // the leader has passed, and writes it again only after a
+            // closing barrier the leader reaches after this read (see
+            // `helped`).
+            let h = unsafe { &*h };
+            tally.merge(&h.tally);
+            for (l, a) in led.iter_mut().zip(&h.led) {
+                *l += a;
+            }
+        });
+    }
+}
+
+/// What the helper judged of a round (see `ActorsRunner::helped`).
+#[derive(Default)]
+struct Helped {
+    /// The counts of the second half of the round's batch.
+    tally: Tally,
+    /// Flag mode: the anomalies of that half per leading role.
+    led: Vec<u64>,
+}
+
+/// Judges `instances[range]` (part of a batch, `instances`) into `tally`.
+/// In flag mode (`flag` holds the batch's leaders per run and its roles
+/// per thread) it goes leader stretch by leader stretch, in order (the
+/// same counts as one call), crediting each stretch's anomalies to the
+/// role that led it in `led`: the runs are grouped by leader, so that is
+/// one call per leader.
+fn judge_part<S: Scenario>(
+    scenario: &S,
+    instances: &[S::Instance],
+    range: std::ops::Range<usize>,
+    flag: Option<(&[usize], &[usize])>,
+    params: &Params,
+    tally: &mut Tally,
+    led: &mut [u64],
+) {
+    let Some((leaders, roles)) = flag else {
+        scenario.judge(&instances[range], params, tally);
+        return;
+    };
+    let mut start = 0;
+    for same in leaders.chunk_by(|a, b| a == b) {
+        let end = (start + same.len() * FLAG_LEADER_RUN).min(instances.len());
+        let (lo, hi) = (start.max(range.start), end.min(range.end));
+        if lo < hi {
+            let before = tally.anomalies;
+            scenario.judge(&instances[lo..hi], params, tally);
+            led[roles[same[0]]] += tally.anomalies - before;
+        }
+        start = end;
     }
 }
 
