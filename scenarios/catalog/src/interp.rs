@@ -349,7 +349,9 @@ struct Step {
     ord: Ordering,
 }
 
-type Kernel = fn(&Program, &[AtomicU64]);
+/// A kernel runs `Program`'s straight line (`Straight`, the program's
+/// own, passed so that it is not looked up again) on an instance's words.
+type Kernel = fn(&Program, &Straight, &[AtomicU64]);
 
 /// A thread whose code is one to [`STRAIGHT`] loads, stores and fences at
 /// locations known when compiling, into and from its first
@@ -1384,16 +1386,14 @@ fn fixed_step<const C: u8>(step: &Step, word: &AtomicU64, regs: &mut [u64; STRAI
     }
 }
 
-fn fixed1<const A: u8>(prog: &Program, words: &[AtomicU64]) {
-    let Some(line) = &prog.straight else { return };
+fn fixed1<const A: u8>(prog: &Program, line: &Straight, words: &[AtomicU64]) {
     let w0 = &words[line.steps[0].slot as usize];
     let mut regs = [0u64; STRAIGHT_REGS];
     fixed_step::<A>(&line.steps[0], w0, &mut regs);
     write_back(prog, words, &regs);
 }
 
-fn fixed2<const A: u8, const B: u8>(prog: &Program, words: &[AtomicU64]) {
-    let Some(line) = &prog.straight else { return };
+fn fixed2<const A: u8, const B: u8>(prog: &Program, line: &Straight, words: &[AtomicU64]) {
     let [s0, s1, _] = &line.steps;
     let (w0, w1) = (&words[s0.slot as usize], &words[s1.slot as usize]);
     let mut regs = [0u64; STRAIGHT_REGS];
@@ -1431,8 +1431,11 @@ fn write_back(prog: &Program, words: &[AtomicU64], regs: &[u64; STRAIGHT_REGS]) 
     }
 }
 
-fn straight3<const A: u8, const B: u8, const C: u8>(prog: &Program, words: &[AtomicU64]) {
-    let Some(line) = &prog.straight else { return };
+fn straight3<const A: u8, const B: u8, const C: u8>(
+    prog: &Program,
+    line: &Straight,
+    words: &[AtomicU64],
+) {
     let [s0, s1, s2] = &line.steps;
     let (w0, w1, w2) = (
         &words[s0.slot as usize],
@@ -1452,7 +1455,7 @@ fn straight3<const A: u8, const B: u8, const C: u8>(prog: &Program, words: &[Ato
 #[inline]
 fn run(prog: &Program, words: &[AtomicU64]) {
     if let Some(line) = &prog.straight {
-        return (line.kernel)(prog, words);
+        return (line.kernel)(prog, line, words);
     }
     run_ops(prog, words)
 }
