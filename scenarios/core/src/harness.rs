@@ -543,8 +543,8 @@ pub struct ActorsRunner<S: Scenario> {
 // one actor only (the helper, filling the next round's buffer) or only
 // read (see the field's doc). Each of `helped` is written by the helper
 // and read by the leader in phases that never overlap (see its doc). The
-// barrier's Release/Acquire pairs order the phases. `S::Instance: Send + Sync`, so sharing `&S::Instance` across
-// the actors is sound.
+// barrier's Release/Acquire pairs order the phases. `S::Instance: Send +
+// Sync`, so sharing `&S::Instance` across the actors is sound.
 unsafe impl<S: Scenario> Sync for ActorsRunner<S> {}
 // SAFETY: see above; the instances are Send.
 unsafe impl<S: Scenario> Send for ActorsRunner<S> {}
@@ -778,6 +778,7 @@ impl<S: Scenario> ActorsRunner<S> {
                     // After the final opening barrier: the helper's half of
                     // the last round is written (see `helped`).
                     self.take_help(due, &mut tally, &mut led_anomalies);
+                    self.progress.publish(&tally);
                 }
                 return leader.then_some(tally);
             }
@@ -803,8 +804,8 @@ impl<S: Scenario> ActorsRunner<S> {
                 self.helped[slot].with_mut(|h| {
                     // SAFETY: only the helper touches this slot from this
                     // closing barrier to the next opening barrier; the
-                    // leader read it last before this closing barrier (see
-                    // `helped`).
+                    // leader read it last (the helper's part of round r - 2)
+                    // before this round's opening barrier (see `helped`).
                     let h = unsafe { &mut *h };
                     h.tally = Tally::new();
                     h.led.clear();
