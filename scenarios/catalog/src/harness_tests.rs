@@ -5,7 +5,7 @@
 //! --lib` runs them too).
 
 use crate as registry;
-use orderhunt_core::harness::{ActorsRunner, Config, HarnessKind, MemoryMode, SyncMode};
+use orderhunt_core::harness::{Config, HarnessKind, MemoryMode, SyncMode};
 use orderhunt_core::scenario::{Expectation, Info, Observed, OutcomeClass};
 use orderhunt_core::sync::{AtomicU64, Ordering};
 use orderhunt_core::{DynScenario, Params, Scenario, Tally};
@@ -45,33 +45,41 @@ fn run(sc: &'static dyn DynScenario, cfg: Config) -> Tally {
 
 const N: u64 = if cfg!(miri) { 5 } else { 200 };
 
+/// Every memory mode with every sync mode.
+fn every_mode() -> impl Iterator<Item = (MemoryMode, SyncMode)> {
+    [MemoryMode::Leak, MemoryMode::Arena, MemoryMode::Reuse]
+        .into_iter()
+        .flat_map(|memory| {
+            [
+                SyncMode::Flag,
+                SyncMode::Instance,
+                SyncMode::Batch,
+                SyncMode::Post,
+            ]
+            .map(|sync| (memory, sync))
+        })
+}
+
 #[test]
 fn must_pass_scenarios_complete_every_iteration_cleanly_in_every_mode() {
     for sc in registry::all() {
         if sc.info().expectation != orderhunt_core::Expectation::MustPass {
             continue;
         }
-        for memory in [MemoryMode::Leak, MemoryMode::Arena, MemoryMode::Reuse] {
-            for sync in [
-                SyncMode::Flag,
-                SyncMode::Instance,
-                SyncMode::Batch,
-                SyncMode::Post,
-            ] {
-                let t = run(*sc, cfg(N, HarnessKind::Actors, memory, sync));
-                assert_eq!(t.completed, N, "{} {memory:?} {sync:?}", sc.info().name);
-                assert_eq!(t.anomalies, 0, "{} {memory:?} {sync:?}", sc.info().name);
-                match sc.expected(&Params {
-                    increments: 10,
-                    ..Params::default()
-                }) {
-                    // A single right answer (a sum, a count).
-                    orderhunt_core::Observed::Int(v) => assert_eq!(t.outcomes.get(&v), Some(&N)),
-                    // Litmus tests: several acceptable tuples; the
-                    // litmus module's tests check their histograms.
-                    orderhunt_core::Observed::Text(_) => {
-                        assert_eq!(t.outcomes.values().sum::<u64>(), N)
-                    }
+        for (memory, sync) in every_mode() {
+            let t = run(*sc, cfg(N, HarnessKind::Actors, memory, sync));
+            assert_eq!(t.completed, N, "{} {memory:?} {sync:?}", sc.info().name);
+            assert_eq!(t.anomalies, 0, "{} {memory:?} {sync:?}", sc.info().name);
+            match sc.expected(&Params {
+                increments: 10,
+                ..Params::default()
+            }) {
+                // A single right answer (a sum, a count).
+                orderhunt_core::Observed::Int(v) => assert_eq!(t.outcomes.get(&v), Some(&N)),
+                // Litmus tests: several acceptable tuples; the litmus
+                // module's tests check their histograms.
+                orderhunt_core::Observed::Text(_) => {
+                    assert_eq!(t.outcomes.values().sum::<u64>(), N)
                 }
             }
         }
@@ -213,46 +221,20 @@ fn every_mode_counts_each_iteration_once_and_numbers_the_first_anomaly() {
     // wherever it falls, and every iteration is counted once.
     let n: u64 = if cfg!(miri) { 20 } else { 100 };
     for from in [0, 9, 12, n - 2, n - 1] {
-        for memory in [MemoryMode::Leak, MemoryMode::Arena, MemoryMode::Reuse] {
-            for sync in [
-                SyncMode::Flag,
-                SyncMode::Instance,
-                SyncMode::Batch,
-                SyncMode::Post,
-            ] {
-                let sc: &'static Numbered = Box::leak(Box::new(Numbered {
-                    next: AtomicU64::new(0),
-                    from,
-                }));
-                let cfg = Config {
-                    iterations: n,
-                    harness: HarnessKind::Actors,
-                    batch: 7,
-                    memory,
-                    sync,
-                    shuffle: true,
-                    skew: 0,
-                    seed: 5,
-                    stop_on_first: false,
-                    params: Params::default(),
-                };
-                let runner = ActorsRunner::new(sc, cfg);
-                let t = std::thread::scope(|s| {
-                    let r = &runner;
-                    let helper = s.spawn(move || r.run_actor(1));
-                    let t = r.run_actor(0).expect("the leader's tally");
-                    assert!(helper.join().unwrap().is_none());
-                    t
-                });
-                let what = format!("from {from}, {memory:?}, {sync:?}");
-                assert_eq!(t.completed, n, "{what}");
-                assert_eq!(t.anomalies, n - from, "{what}");
-                assert_eq!(t.first_anomaly, Some((from + 1, from)), "{what}");
-                assert_eq!(t.outcomes.values().sum::<u64>() + t.other, n, "{what}");
-                // Each iteration's own number, once: the histogram
-                // keeps the first 64 seen.
-                assert!(t.outcomes.iter().all(|(&k, &c)| k < 64 && c == 1), "{what}");
-            }
+        for (memory, sync) in every_mode() {
+            let sc: &'static Numbered = Box::leak(Box::new(Numbered {
+                next: AtomicU64::new(0),
+                from,
+            }));
+            let t = run(sc, cfg(n, HarnessKind::Actors, memory, sync));
+            let what = format!("from {from}, {memory:?}, {sync:?}");
+            assert_eq!(t.completed, n, "{what}");
+            assert_eq!(t.anomalies, n - from, "{what}");
+            assert_eq!(t.first_anomaly, Some((from + 1, from)), "{what}");
+            assert_eq!(t.outcomes.values().sum::<u64>() + t.other, n, "{what}");
+            // Each iteration's own number, once: the histogram keeps the
+            // first 64 seen.
+            assert!(t.outcomes.iter().all(|(&k, &c)| k < 64 && c == 1), "{what}");
         }
     }
 }
