@@ -329,9 +329,6 @@ pub fn run_scenario(
     }
 }
 
-/// Runs one round: every runner's threads at once, pinned to `groups[copy]`
-/// when given, while this thread shows the summed progress and passes on
-/// stop requests. Returns per runner (pinned-ok per thread, tally).
 /// Tells the polling thread that an actor thread ended, when dropped.
 struct Ended(std::sync::mpsc::Sender<()>);
 
@@ -343,6 +340,9 @@ impl Drop for Ended {
     }
 }
 
+/// Runs one round: every runner's threads at once, pinned to `groups[copy]`
+/// when given, while this thread shows the summed progress and passes on
+/// stop requests. Returns per runner (pinned-ok per thread, tally).
 #[allow(clippy::too_many_arguments)]
 fn run_round(
     scenario: &'static dyn DynScenario,

@@ -185,15 +185,20 @@ pub const fn encode(values: &[u32]) -> u64 {
     let mut out = 0u64;
     let mut i = 0;
     while i < values.len() {
-        let v = if values[i] as u64 > FIELD_MASK {
-            FIELD_MASK
-        } else {
-            values[i] as u64
-        };
-        out |= v << (FIELD_BITS * i as u32);
+        out |= field_bits(i, values[i]);
         i += 1;
     }
     out
+}
+
+/// Field `i` of an outcome holding `value`, in place (see [`encode`]).
+const fn field_bits(i: usize, value: u32) -> u64 {
+    let v = if value as u64 > FIELD_MASK {
+        FIELD_MASK
+    } else {
+        value as u64
+    };
+    v << (FIELD_BITS * i as u32)
 }
 
 impl Shape {
@@ -212,7 +217,7 @@ impl Shape {
                 Field::Reg(r) => v.reg(r),
                 Field::Final(var) => v.final_value(var),
             };
-            out |= u64::from(value).min(FIELD_MASK) << (FIELD_BITS * i as u32);
+            out |= field_bits(i, value);
         }
         out
     }
