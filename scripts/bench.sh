@@ -78,9 +78,6 @@ rate() { # scenario harness iterations [extra args...] -> iterations/s
 }
 
 median() { python3 -c 'import sys,statistics; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
-# The upper quartile (statistics.quantiles, exclusive method; the value
-# itself for a single run).
-upper_quartile() { python3 -c 'import sys,statistics; x=[float(v) for v in sys.argv[1:]]; print(statistics.quantiles(x, n=4)[2] if len(x) > 1 else x[0])' "$@"; }
 
 if [[ $what == all || $what == speed ]]; then
   echo "== engine speed: array-passing, $RUNS interleaved runs (actors: $FAST_N it, spawn: $SPAWN_N it)"
@@ -392,18 +389,39 @@ print((p+n)/s, p/s)' "$tmp/l7.out")
         "$(python3 -c "print($t/1e6)")" "$(python3 -c "print($w/1e6)")"
     done
   done
-  # Two statistics of the rounds: the median, and the upper quartile. On a
-  # shared VM a whole run can land in a slow phase (both tools drop to a
-  # third of their rate for seconds), so the median depends on how many of
-  # a tool's runs were unlucky; the upper quartile is the rate it reaches
-  # in its faster runs.
-  for stat in median upper_quartile; do
+  # Three statistics of the rounds. On a shared VM a whole run can land in a
+  # slow phase (both tools drop to a third of their rate for seconds), so
+  # the median depends on how many of a tool's runs were unlucky:
+  # - median: of all rounds;
+  # - upper_quartile: the rate a tool reaches in its faster runs;
+  # - fast_median: the median of a tool's fast runs only, those above half
+  #   its fastest run's tests/s (the count of fast runs is printed).
+  # `stats STAT "tests/s..." "weak/s..."` prints "tests/s weak/s runs".
+  stats() {
+    python3 - "$@" <<'PY'
+import statistics, sys
+stat, t, w = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
+if stat == "fast_median":
+    keep = [i for i in range(len(t)) if t[i] > 0.5 * max(t)]
+    t, w = [t[i] for i in keep], [w[i] for i in keep]
+    f = statistics.median
+elif stat == "upper_quartile":
+    f = lambda x: statistics.quantiles(x, n=4)[2] if len(x) > 1 else x[0]
+else:
+    f = statistics.median
+print(f(t), f(w), len(t))
+PY
+  }
+  for stat in median upper_quartile fast_median; do
     echo "$stat of $RUNS rounds:"
+    declare -A sw=()
     for key in "${oh_jobs[@]/#/orderhunt }" "${l7_jobs[@]/#/litmus7 }"; do
-      # shellcheck disable=SC2086
-      mt=$($stat ${lt[$key]}) mw=$($stat ${lw[$key]})
-      printf '  %-28s %7.2fM tests/s %7.3fM weak/s (%.0f%% weak)\n' "$key" \
-        "$(python3 -c "print($mt/1e6)")" "$(python3 -c "print($mw/1e6)")" "$(python3 -c "print(100*$mw/max($mt,1e-9))")"
+      read -r mt mw kept < <(stats "$stat" "${lt[$key]}" "${lw[$key]}")
+      sw[$key]=$mw
+      extra=""
+      [[ $stat == fast_median ]] && extra=" [$kept of $RUNS runs]"
+      printf '  %-28s %7.2fM tests/s %7.3fM weak/s (%.0f%% weak)%s\n' "$key" \
+        "$(python3 -c "print($mt/1e6)")" "$(python3 -c "print($mw/1e6)")" "$(python3 -c "print(100*$mw/max($mt,1e-9))")" "$extra"
     done
     if [[ ${#l7_jobs[@]} -gt 0 ]]; then
       # Ratios per shape: orderhunt's weak/s over litmus7's best form of it.
@@ -411,13 +429,10 @@ print((p+n)/s, p/s)' "$tmp/l7.out")
         best=0
         for name in "${l7_jobs[@]}"; do
           [[ $name == "${shape}"_* ]] || continue
-          # shellcheck disable=SC2086
-          m=$($stat ${lw["litmus7 $name"]})
-          best=$(python3 -c "print(max($best, $m))")
+          best=$(python3 -c "print(max($best, ${sw["litmus7 $name"]}))")
         done
         for sc in "$shape" "litmus/$shape.litmus"; do
-          # shellcheck disable=SC2086
-          m=$($stat ${lw["orderhunt $sc"]})
+          m=${sw["orderhunt $sc"]}
           printf 'weak/s ratio (%s) orderhunt %s / litmus7 best %s: %s (goal: sb >= 1.2, others >= 1.0)\n' \
             "$stat" "$sc" "$shape" "$(python3 -c "print(f'{$m/$best:.2f}' if $best > 0 else 'n/a (litmus7 saw no weak outcome)')")"
         done
