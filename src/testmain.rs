@@ -463,6 +463,7 @@ fn smoke(s: &'static dyn DynScenario, full: bool) -> Result<String, String> {
         skew: orderhunt_core::harness::default_skew(orderhunt_core::DEFAULT_SYNC),
         seed: crate::engine::options::clock_seed(),
         stop_on_first: false,
+        flag_group: info.default_flag_group,
         params: Default::default(),
     };
     let bar = indicatif::ProgressBar::hidden();

@@ -319,6 +319,29 @@ fn bad_inputs_exit_2_with_a_clear_message_and_write_nothing() {
         "--memory reuse",
     );
     assert_bad_input(&["frobnicate"], "unrecognized subcommand");
+    assert_bad_input(&["run", "sb", "--flag-group", "3"], "1, 2, 4, 8, 16");
+    assert_bad_input(
+        &["run", "sb", "--flag-group", "4", "--sync", "instance"],
+        "needs --sync flag",
+    );
+}
+
+#[test]
+fn flag_groups_default_per_scenario_and_reach_the_report() {
+    let group = |args: &[&str]| {
+        let (code, report) = run_json(args);
+        assert_eq!(code, 0, "{args:?}");
+        report["results"][0]["settings"]["flag_group"].clone()
+    };
+    // The litmus catalog's default, a specimen's, an explicit one, and a
+    // sync mode without flags.
+    assert_eq!(group(&["sb", "--iterations", "1000"]), 4);
+    assert_eq!(group(&["array-passing", "--iterations", "100"]), 1);
+    assert_eq!(
+        group(&["sb", "--iterations", "1000", "--flag-group", "16"]),
+        16
+    );
+    assert_eq!(group(&["sb", "--iterations", "1000", "--sync", "batch"]), 1);
 }
 
 #[test]

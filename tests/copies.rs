@@ -100,6 +100,7 @@ static NUMBERED_INFO: Info = Info {
     spawn_first: 0,
     default_iterations: 1000,
     default_batch: 16,
+    default_flag_group: 1,
     uses_increments: false,
     default_memory: MemoryMode::Reuse,
 };
@@ -172,6 +173,7 @@ fn cfg(iterations: u64, stop_on_first: bool) -> Config {
         skew: 0,
         seed: 1,
         stop_on_first,
+        flag_group: 1,
         params: Params::default(),
     }
 }

@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::machine::placement;
 use clap::{Args, ValueEnum};
+use orderhunt_core::harness::FLAG_GROUPS;
 use orderhunt_core::scenario::Layout;
 use orderhunt_core::{Config, DynScenario, HarnessKind, MemoryMode, Params, SyncMode};
 use std::io::IsTerminal;
@@ -77,6 +78,13 @@ pub struct EngineArgs {
     /// with --sync flag, 4 with instance, post and batch].
     #[arg(long, value_name = "N")]
     pub skew: Option<u32>,
+
+    /// With --sync flag: instances per start flag, run back to back after
+    /// it (1, 2, 4, 8 or 16). Each instance is still a test of its own;
+    /// the group shares the flag's cost. [default: 4 for litmus tests and
+    /// files, 1 for the article's specimens and your own tests]
+    #[arg(long, value_name = "N", value_parser = flag_group)]
+    pub flag_group: Option<usize>,
 
     /// Give the actor threads a fresh random permutation of the roles every
     /// batch, so every role runs on every core (jcstress-style).
@@ -185,6 +193,7 @@ pub fn config_for(
             .unwrap_or_else(|| orderhunt_core::harness::default_skew(sync)),
         seed: engine.seed.unwrap_or_else(clock_seed),
         stop_on_first: engine.stop_on_first,
+        flag_group: engine.flag_group.unwrap_or(info.default_flag_group),
         params: Params {
             increments: engine.increments,
             layout: match engine.layout {
@@ -205,6 +214,14 @@ pub fn check_engine(engine: &EngineArgs, memory: Option<MemoryArg>) -> Result<()
              --placement and --cpus need --harness actors",
         ));
     }
+    if engine.flag_group.is_some()
+        && (engine.sync != SyncArg::Flag || engine.harness == HarnessArg::Spawn)
+    {
+        return Err(Error::usage(
+            "--flag-group sets the instances per start flag of --sync flag: \
+             it needs --sync flag (the default) and --harness actors",
+        ));
+    }
     if engine.harness == HarnessArg::Spawn && memory == Some(MemoryArg::Arena) {
         return Err(Error::usage(
             "--harness spawn makes one instance per iteration and has no batch buffers: \
@@ -212,6 +229,18 @@ pub fn check_engine(engine: &EngineArgs, memory: Option<MemoryArg>) -> Result<()
         ));
     }
     Ok(())
+}
+
+/// Parses `--flag-group`: one of [`FLAG_GROUPS`].
+fn flag_group(s: &str) -> std::result::Result<usize, String> {
+    let n: usize = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if FLAG_GROUPS.contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!(
+            "{n} is not one of {FLAG_GROUPS:?} (a group must divide the 16 instances of a leader's run)"
+        ))
+    }
 }
 
 /// A non-zero seed from the clock, for runs that name none.

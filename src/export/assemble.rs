@@ -76,6 +76,11 @@ pub fn scenario_result(
             batch: if spawn { 1 } else { cfg.batch },
             sync: if spawn { "none" } else { cfg.sync.as_str() }.to_string(),
             skew: if spawn { 0 } else { cfg.skew },
+            flag_group: if spawn || cfg.sync != orderhunt_core::SyncMode::Flag {
+                1
+            } else {
+                cfg.flag_group
+            },
             shuffle: cfg.shuffle && !spawn,
             seed: cfg.seed,
             stop_on_first: cfg.stop_on_first,

@@ -320,6 +320,10 @@ pub struct Settings {
     /// Random start delay bound after the gate (pause loops), 0 = none.
     #[serde(default)]
     pub skew: u32,
+    /// With `sync` `flag`: instances per start flag; 1 otherwise, and in
+    /// reports from before flag groups.
+    #[serde(default = "one")]
+    pub flag_group: usize,
     /// Roles permuted across actor threads every batch.
     #[serde(default)]
     pub shuffle: bool,

@@ -88,6 +88,7 @@ fn main() {
         skew: DEFAULT_SKEW,
         seed: 0,
         stop_on_first: false,
+        flag_group: 1,
         params: Params::default(),
     };
     println!(

@@ -44,6 +44,7 @@ fn main() {
         skew,
         seed: 0,
         stop_on_first: false,
+        flag_group: 1,
         params: Params {
             layout,
             ..Params::default()

@@ -21,6 +21,7 @@ fn cfg(iterations: u64, harness: HarnessKind, memory: MemoryMode, sync: SyncMode
         skew: 0,
         seed: 0,
         stop_on_first: false,
+        flag_group: 1,
         params: Params {
             increments: 10,
             ..Params::default()
@@ -67,7 +68,14 @@ fn must_pass_scenarios_complete_every_iteration_cleanly_in_every_mode() {
             continue;
         }
         for (memory, sync) in every_mode() {
-            let t = run(*sc, cfg(N, HarnessKind::Actors, memory, sync));
+            // The scenario's own flag group (4 for the litmus catalog).
+            let t = run(
+                *sc,
+                Config {
+                    flag_group: sc.info().default_flag_group,
+                    ..cfg(N, HarnessKind::Actors, memory, sync)
+                },
+            );
             assert_eq!(t.completed, N, "{} {memory:?} {sync:?}", sc.info().name);
             assert_eq!(t.anomalies, 0, "{} {memory:?} {sync:?}", sc.info().name);
             match sc.expected(&Params {
@@ -164,12 +172,14 @@ fn stop_request_ends_the_run_early_with_exact_counts() {
     );
 }
 
-/// Two actors that do nothing; each instance holds its 0-based
-/// iteration number (instances are made and reset in iteration order),
-/// and the iterations from `from` on are anomalies.
+/// Two actors that only count their calls; each instance holds its
+/// 0-based iteration number (instances are made and reset in iteration
+/// order), and the iterations from `from` on are anomalies.
 struct Numbered {
     next: AtomicU64,
     from: u64,
+    /// `act` calls, all actors together.
+    acted: AtomicU64,
 }
 
 static NUMBERED: Info = Info {
@@ -182,6 +192,7 @@ static NUMBERED: Info = Info {
     spawn_first: 0,
     default_iterations: 1,
     default_batch: 1,
+    default_flag_group: 1,
     uses_increments: false,
     default_memory: MemoryMode::Reuse,
 };
@@ -196,7 +207,10 @@ impl Scenario for Numbered {
         // barrier publishes the instances.
         AtomicU64::new(self.next.fetch_add(1, Ordering::Relaxed))
     }
-    fn act(&self, _: usize, _: &AtomicU64, _: &Params) {}
+    fn act(&self, _: usize, _: &AtomicU64, _: &Params) {
+        // Relaxed: a count read after the run's threads are joined.
+        self.acted.fetch_add(1, Ordering::Relaxed);
+    }
     fn observe(&self, instance: &AtomicU64, _: &Params) -> u64 {
         // Relaxed: published to the judge by the closing barrier.
         instance.load(Ordering::Relaxed)
@@ -219,16 +233,38 @@ fn every_mode_counts_each_iteration_once_and_numbers_the_first_anomaly() {
     // the leader and the helper (iterations 9 and 12 fall in the two
     // halves of the second batch). The first anomaly keeps its number
     // wherever it falls, and every iteration is counted once.
+    // Flag mode also with groups of 4 instances per flag: a batch of 7 is
+    // a group of 4 and one of 3.
     let n: u64 = if cfg!(miri) { 20 } else { 100 };
+    let modes: Vec<_> = every_mode()
+        .map(|(m, s)| (m, s, 1))
+        .chain(
+            [MemoryMode::Leak, MemoryMode::Arena, MemoryMode::Reuse]
+                .map(|m| (m, SyncMode::Flag, 4)),
+        )
+        .collect();
     for from in [0, 9, 12, n - 2, n - 1] {
-        for (memory, sync) in every_mode() {
+        for &(memory, sync, flag_group) in &modes {
             let sc: &'static Numbered = Box::leak(Box::new(Numbered {
                 next: AtomicU64::new(0),
                 from,
+                acted: AtomicU64::new(0),
             }));
-            let t = run(sc, cfg(n, HarnessKind::Actors, memory, sync));
-            let what = format!("from {from}, {memory:?}, {sync:?}");
+            let t = run(
+                sc,
+                Config {
+                    flag_group,
+                    ..cfg(n, HarnessKind::Actors, memory, sync)
+                },
+            );
+            let what = format!("from {from}, {memory:?}, {sync:?}, flag group {flag_group}");
             assert_eq!(t.completed, n, "{what}");
+            // Relaxed: the run's threads are joined (see `acted`).
+            assert_eq!(
+                sc.acted.load(Ordering::Relaxed),
+                2 * n,
+                "{what}: every actor acts on every instance once"
+            );
             assert_eq!(t.anomalies, n - from, "{what}");
             assert_eq!(t.first_anomaly, Some((from + 1, from)), "{what}");
             assert_eq!(t.outcomes.values().sum::<u64>() + t.other, n, "{what}");

@@ -75,7 +75,7 @@
 //! * a `relaxed` fence is no operation (C11: it has no effect; Rust
 //!   panics on it).
 
-use crate::litmus::{DEFAULT_BATCH, DEFAULT_ITERATIONS};
+use crate::litmus::{DEFAULT_BATCH, DEFAULT_FLAG_GROUP, DEFAULT_ITERATIONS};
 use orderhunt_core::scenario::{
     Expectation, Info, Layout, Observed, OutcomeClass, Params, Scenario, Tally,
 };
@@ -1166,6 +1166,7 @@ impl<const LINES: usize> LitmusScenario<LINES> {
             spawn_first: 0,
             default_iterations: DEFAULT_ITERATIONS,
             default_batch: DEFAULT_BATCH,
+            default_flag_group: DEFAULT_FLAG_GROUP,
             uses_increments: false,
             default_memory: orderhunt_core::harness::MemoryMode::Reuse,
         }));
@@ -1911,6 +1912,7 @@ exists (1:r0=1 /\ 1:r1=0)
             skew: orderhunt_core::harness::default_skew(sync),
             seed: 0,
             stop_on_first: false,
+            flag_group: 1,
             params: Params {
                 layout,
                 ..Params::default()

@@ -429,6 +429,7 @@ fn run_actors<S: Scenario>(
         skew: 0,
         seed: 0,
         stop_on_first: false,
+        flag_group: 1,
         params,
     };
     let runner = StdArc::new(ActorsRunner::new(scenario, cfg));

@@ -48,6 +48,7 @@ fn run(name: &str, harness: HarnessKind, iterations: u64) -> Tally {
         skew: 0,
         seed: 0,
         stop_on_first: false,
+        flag_group: 1,
         params: params(),
     });
     std::thread::scope(|s| {

@@ -554,6 +554,7 @@ impl<S: Send + Sync + 'static, O: Outcome> Test<S, O> {
                 spawn_first: 0,
                 default_iterations: self.iterations,
                 default_batch: self.batch,
+                default_flag_group: 1,
                 uses_increments: false,
                 default_memory: self.memory,
             }))

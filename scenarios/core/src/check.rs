@@ -62,6 +62,7 @@ pub fn miri_run(scenario: &'static dyn DynScenario, iterations: u64, seeds: u64)
             skew: 0,
             seed,
             stop_on_first: false,
+            flag_group: 1,
             params,
         };
         let tally = run_unpinned(scenario, cfg);

@@ -78,11 +78,18 @@ pub const FLAG_TIGHT_SPINS: u32 = 4096;
 /// batch changes leader at most once per actor.
 pub const FLAG_LEADER_RUN: usize = 16;
 
+/// [`SyncMode::Flag`]: the instances per start flag a run may use (see
+/// [`Config::flag_group`]); a scenario's default is
+/// [`crate::scenario::Info::default_flag_group`].
+pub const FLAG_GROUPS: [usize; 5] = [1, 2, 4, 8, 16];
+
 /// How closely actors are synchronized within a batch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncMode {
-    /// Before every instance, a start flag of its own (one-shot, zeroed
-    /// with the batch): the instance's leader (drawn per run of
+    /// Before every instance, or every group of
+    /// [`Config::flag_group`] instances, a start flag of its own
+    /// (one-shot, zeroed with the batch): the instance's leader (drawn
+    /// per run of
     /// [`FLAG_LEADER_RUN`] instances, see [`leader_shares`]; each thread's
     /// runs follow one another) sets it and
     /// then runs a full fence (`MFENCE`, `DMB ISH`), so its store buffer is
@@ -163,6 +170,14 @@ pub struct Config {
     /// be replayed.
     pub seed: u64,
     pub stop_on_first: bool,
+    /// [`SyncMode::Flag`]: instances per start flag. The actors run a
+    /// group's instances back to back after its one flag, in a tight loop
+    /// (as jcstress runs its tests), so the flag's cost is shared; each
+    /// instance is still a test of its own, with memory of its own. 1
+    /// gives every instance its own flag. One of [`FLAG_GROUPS`] (they
+    /// divide [`FLAG_LEADER_RUN`], so a group never spans two leaders);
+    /// other modes ignore it.
+    pub flag_group: usize,
     pub params: Params,
 }
 
@@ -425,7 +440,8 @@ struct Batches<I> {
     /// instances `k * FLAG_LEADER_RUN ..` of the batch; equal entries are
     /// adjacent (each thread's runs form one stretch).
     leaders: Vec<usize>,
-    /// [`SyncMode::Flag`]: `flags[i]` is instance i's start flag, packed
+    /// [`SyncMode::Flag`]: `flags[i]` is group i's start flag (instances
+    /// `i * flag_group ..`), packed
     /// (one `u32` each) in an allocation of their own, zeroed by every
     /// refill. Empty in the other modes.
     flags: Vec<AtomicU32>,
@@ -506,6 +522,9 @@ pub struct ActorsRunner<S: Scenario> {
     scenario: &'static S,
     cfg: Config,
     actors: usize,
+    /// `cfg.flag_group`, made one of [`FLAG_GROUPS`] (the largest not
+    /// above it).
+    flag_group: usize,
     /// Written by the leader only while every other actor waits at the
     /// barrier; read by all actors between the two barriers of a round.
     batches: UnsafeCell<Batches<S::Instance>>,
@@ -552,10 +571,16 @@ unsafe impl<S: Scenario> Send for ActorsRunner<S> {}
 impl<S: Scenario> ActorsRunner<S> {
     pub fn new(scenario: &'static S, cfg: Config) -> Self {
         let actors = scenario.info().actors;
+        let flag_group = FLAG_GROUPS
+            .into_iter()
+            .rev()
+            .find(|&g| g <= cfg.flag_group)
+            .unwrap_or(1);
         ActorsRunner {
             scenario,
             cfg,
             actors,
+            flag_group,
             batches: UnsafeCell::new(Batches::new(cfg.memory, cfg.batch)),
             buffers: [UnsafeCell::new(Vec::new()), UnsafeCell::new(Vec::new())],
             helped: [
@@ -663,7 +688,7 @@ impl<S: Scenario> ActorsRunner<S> {
                         shuffle_roles(&mut b.roles, &mut rng);
                     }
                     if self.cfg.sync == SyncMode::Flag {
-                        b.reset_flags(n);
+                        b.reset_flags(n.div_ceil(self.flag_group));
                         // Each run's leading role, drawn by the shares;
                         // the thread that plays it this batch leads.
                         let shares = leader_shares(&led_anomalies);
@@ -715,18 +740,21 @@ impl<S: Scenario> ActorsRunner<S> {
                     // and the delay decided once: the loop between two
                     // instances is then the start line and the test code
                     // alone, as in litmus7's generated code.
+                    // A run's flags: one per group of its instances.
                     let runs = instances
                         .chunks(FLAG_LEADER_RUN)
-                        .zip(b.flags.chunks(FLAG_LEADER_RUN))
+                        .zip(b.flags.chunks(FLAG_LEADER_RUN / self.flag_group))
                         .zip(&b.leaders);
                     for ((chunk, flags), &leader) in runs {
                         let leads = leader == actor;
-                        for (instance, flag) in chunk.iter().zip(flags) {
+                        for (group, flag) in chunk.chunks(self.flag_group).zip(flags) {
                             flag_pass(flag, leads);
                             if delay > 0 {
                                 spin_delay(delay);
                             }
-                            self.scenario.act(role, instance, &params);
+                            for instance in group {
+                                self.scenario.act(role, instance, &params);
+                            }
                         }
                     }
                     return;

@@ -155,6 +155,11 @@ pub struct Info {
     pub default_iterations: u64,
     /// Instances per batch of the actors harness.
     pub default_batch: usize,
+    /// `--flag-group` when none is given (see
+    /// [`crate::harness::Config::flag_group`]): 4 for the litmus catalog
+    /// and litmus files (the most weak outcomes per second measured,
+    /// docs/litmus.md), 1 for the article's specimens and users' tests.
+    pub default_flag_group: usize,
     /// Whether `--increments` means something to this scenario.
     pub uses_increments: bool,
     /// `--memory` when none is given: leak for the article's specimens (as

@@ -343,6 +343,10 @@ where
 pub const DEFAULT_ITERATIONS: u64 = 1_000_000;
 /// Instances per batch (see docs/litmus.md for the measurement).
 pub const DEFAULT_BATCH: usize = 4096;
+/// Instances per start flag (`--flag-group`): with 4, `sb` found about
+/// twice the weak outcomes per second it found with 1 (docs/litmus.md,
+/// "Hunting power against litmus7").
+pub const DEFAULT_FLAG_GROUP: usize = 4;
 
 /// The `Info` of a litmus variant (a `const fn` so variants are statics).
 pub const fn info(
@@ -364,6 +368,7 @@ pub const fn info(
         spawn_first: 0,
         default_iterations: DEFAULT_ITERATIONS,
         default_batch: DEFAULT_BATCH,
+        default_flag_group: DEFAULT_FLAG_GROUP,
         uses_increments: false,
         default_memory: orderhunt_core::harness::MemoryMode::Reuse,
     }
@@ -684,6 +689,7 @@ mod tests {
             skew: orderhunt_core::harness::default_skew(sync),
             seed: 0,
             stop_on_first: false,
+            flag_group: 1,
             params: Params {
                 layout,
                 ..Params::default()

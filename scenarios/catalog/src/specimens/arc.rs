@@ -229,6 +229,7 @@ macro_rules! arc_info {
             spawn_first: 0,
             default_iterations: 250_000,
             default_batch: 4096,
+            default_flag_group: 1,
             uses_increments: false,
             default_memory: orderhunt_core::harness::MemoryMode::Leak,
         };

@@ -112,6 +112,7 @@ static PASSING_INFO: Info = Info {
     spawn_first: CONSUMER,
     default_iterations: 250_000,
     default_batch: 4096,
+    default_flag_group: 1,
     uses_increments: false,
     default_memory: orderhunt_core::harness::MemoryMode::Leak,
 };
@@ -188,6 +189,7 @@ static FIXED_INFO: Info = Info {
     spawn_first: CONSUMER,
     default_iterations: 250_000,
     default_batch: 4096,
+    default_flag_group: 1,
     uses_increments: false,
     default_memory: orderhunt_core::harness::MemoryMode::Leak,
 };

@@ -44,6 +44,7 @@ static RACE_INFO: Info = Info {
     spawn_first: 0,
     default_iterations: 20_000,
     default_batch: 64,
+    default_flag_group: 1,
     uses_increments: true,
     default_memory: orderhunt_core::harness::MemoryMode::Leak,
 };
@@ -117,6 +118,7 @@ static ATOMIC_INFO: Info = Info {
     spawn_first: 0,
     default_iterations: 20_000,
     default_batch: 64,
+    default_flag_group: 1,
     uses_increments: true,
     default_memory: orderhunt_core::harness::MemoryMode::Leak,
 };
