@@ -7,6 +7,9 @@
 #   4. scripts/miri.sh      every specimen and the harness under Miri
 #   5. scripts/verdicts.sh --check   every generated cell and legend = the
 #      committed tables (catalog from the code, fresh loom and Miri verdicts)
+#   6. scripts/compose-check.py   the oracle observes each catalog test's
+#      condition the same when a renamed copy runs after it or before it
+#      (what --flag-group does)
 #
 # If Miri cannot be installed on this machine, miri.sh says so loudly and
 # exits 3. With CI=true (a CI runner) that fails this script: a missing Miri
@@ -51,6 +54,8 @@ step "ordering comments" python3 scripts/check-ordering-comments.py
 step "loom (scripts/loom.sh)" scripts/loom.sh
 step "miri (scripts/miri.sh)" scripts/miri.sh
 step "verdict table (scripts/verdicts.sh --check)" scripts/verdicts.sh --check
+step "flag groups allow nothing new (scripts/compose-check.py)" \
+    bash -c 'cargo build --release -q && python3 scripts/compose-check.py target/release/orderhunt'
 
 echo
 echo "=== ci-verify summary"
