@@ -747,6 +747,18 @@ impl<S: Scenario> ActorsRunner<S> {
                         .zip(&b.leaders);
                     for ((chunk, flags), &leader) in runs {
                         let leads = leader == actor;
+                        if self.flag_group == 1 {
+                            // A flag per instance: the loop of the specimens
+                            // (their default), with no group loop in it.
+                            for (instance, flag) in chunk.iter().zip(flags) {
+                                flag_pass(flag, leads);
+                                if delay > 0 {
+                                    spin_delay(delay);
+                                }
+                                self.scenario.act(role, instance, &params);
+                            }
+                            continue;
+                        }
                         for (group, flag) in chunk.chunks(self.flag_group).zip(flags) {
                             flag_pass(flag, leads);
                             if delay > 0 {
